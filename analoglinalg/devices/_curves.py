@@ -87,7 +87,7 @@ def response_curve(device, n_up=1000, n_down=1000, *, n_devices=1, nominal=False
     if nominal:
         device = device.nominal()
     devices = DeviceArray(device, (n_devices,), gen)
-    devices.w[:] = devices.b_min
+    devices.w = devices.b_min
     trace = np.empty((n_up + n_down + 1, n_devices), dtype=np.float32)
     trace[0] = devices.w
     one_pulse = np.ones(n_devices, dtype=np.int64)

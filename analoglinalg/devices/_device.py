@@ -180,9 +180,10 @@ class Device:
     def symmetry_point(self):
         """The state where up and down steps are equal (``G = 0``).
 
-        Alternating up/down pulses drive a device here. If ``G`` never changes sign the
-        device drifts to the bound it points to; if ``G`` is zero everywhere the midpoint of
-        the range is returned.
+        Alternating up/down pulses drive a device here. If ``G`` does not change sign inside
+        the range (a constant-step device with an up/down imbalance), alternating pulses
+        would walk the device to a bound; such a device has no rest state, and the middle of
+        its range, where its reference is set, is returned instead.
         """
         return float(symmetry_points(self, self.dw_up, self.dw_down, self.w_min, self.w_max))
 
@@ -261,20 +262,17 @@ def symmetry_points(device, dw_up, dw_down, b_min, b_max, n_bisect=60):
         up = drift(mid) > 0
         a = np.where(up, mid, a)
         b = np.where(up, b, mid)
-    point = 0.5 * (a + b)
-    flat = (g_lo == 0) & (g_hi == 0)
-    point = np.where(flat, 0.5 * (lo + hi), point)
-    point = np.where(~flat & (g_lo <= 0) & (g_hi <= 0), lo, point)
-    point = np.where(~flat & (g_lo >= 0) & (g_hi >= 0), hi, point)
-    return point
+    interior = (g_lo > 0) & (g_hi < 0)
+    return np.where(interior, 0.5 * (a + b), 0.5 * (lo + hi))
 
 
 class DeviceArray:
     """The state of an array of devices of one kind, with their drawn parameters.
 
-    Holds float32 arrays of one shape: ``w`` (state), ``dw_up``, ``dw_down``, ``b_min``,
-    ``b_max`` and ``w_ref`` (each device's symmetry point, where the reference device of a
-    zero-shifted array sits): 24 bytes per device. Stuck devices have zero steps.
+    Holds float32 arrays of one shape: ``weights`` (the state relative to the reference,
+    ``w - w_ref``, which is what an array reads), ``w_ref`` (each device's symmetry point,
+    where the reference device of a zero-shifted array sits), ``dw_up``, ``dw_down``,
+    ``b_min`` and ``b_max``: 24 bytes per device. Stuck devices have zero steps.
 
     Parameters
     ----------
@@ -311,18 +309,47 @@ class DeviceArray:
             dw_up[stuck] = 0.0
             dw_down[stuck] = 0.0
         f32 = np.float32
-        self.w, self.dw_up, self.dw_down = w.astype(f32), dw_up.astype(f32), dw_down.astype(f32)
-        self.b_min, self.b_max, self.w_ref = lo.astype(f32), hi.astype(f32), w_ref.astype(f32)
+        self.w_ref = w_ref.astype(f32)
+        self.weights = (w.astype(f32) - self.w_ref).astype(f32)
+        self.dw_up, self.dw_down = dw_up.astype(f32), dw_down.astype(f32)
+        self.b_min, self.b_max = lo.astype(f32), hi.astype(f32)
+
+    def set_reference(self, where):
+        """Move the reference devices, keeping every state; returns ``self``.
+
+        ``"symmetry"`` puts each reference at its device's symmetry point (what zero-shifting
+        does, so a device at rest reads zero); ``"middle"`` at the middle of its device's
+        range (the most room for signed values when programming a matrix).
+        """
+        if where == "symmetry":
+            ref = symmetry_points(self.device, self.dw_up, self.dw_down, self.b_min, self.b_max)
+        elif where == "middle":
+            ref = 0.5 * (self.b_min.astype(float) + self.b_max)
+        else:
+            raise ValueError(f"where must be 'symmetry' or 'middle', got {where!r}")
+        w = self.w
+        self.w_ref = ref.astype(np.float32)
+        self.w = w
+        return self
+
+    @property
+    def w(self):
+        """Absolute states (a new array): ``weights + w_ref``."""
+        return self.weights + self.w_ref
+
+    @w.setter
+    def w(self, value):
+        self.weights[...] = np.asarray(value, dtype=np.float32) - self.w_ref
 
     @property
     def shape(self):
-        return self.w.shape
+        return self.weights.shape
 
     @property
     def nbytes(self):
         """Bytes of state held per array (all six float32 arrays)."""
-        return sum(a.nbytes for a in (self.w, self.dw_up, self.dw_down, self.b_min,
-                                      self.b_max, self.w_ref))
+        return sum(a.nbytes for a in (self.weights, self.w_ref, self.dw_up, self.dw_down,
+                                      self.b_min, self.b_max))
 
     @property
     def stuck(self):
@@ -341,16 +368,17 @@ class DeviceArray:
         gen = as_generator(rng)
         seed = np.uint64(gen.integers(0, 2**63 - 1))
         code, params, nodes_up, nodes_down = self.device.response.kernel_args()
-        flat = [a.reshape(-1) for a in (self.w, self.dw_up, self.dw_down, self.b_min,
-                                        self.b_max)]
+        flat = [a.reshape(-1) for a in (self.weights, self.w_ref, self.dw_up, self.dw_down,
+                                        self.b_min, self.b_max)]
         apply_pulses(*flat, n.reshape(-1).astype(np.int64), code, params, nodes_up,
                      nodes_down, float(self.device.dw_min_std), seed)
         moved = n != 0
-        return int(np.count_nonzero(moved & ((self.w <= self.b_min) | (self.w >= self.b_max))))
+        w = self.w
+        return int(np.count_nonzero(moved & ((w <= self.b_min) | (w >= self.b_max))))
 
     def relax(self, dt):
         """Let the devices relax for ``dt`` seconds toward their symmetry points, in place."""
         check_scalar(dt, "dt", low=0.0)
         decay = np.float32(math.exp(-dt / self.device.retention_tau))
         moving = ~self.stuck
-        self.w[moving] = self.w_ref[moving] + (self.w[moving] - self.w_ref[moving]) * decay
+        self.weights[moving] *= decay

@@ -104,22 +104,23 @@ def step_factor(w, up, b_min, b_max, code, params, nodes_up, nodes_down):
 
 
 @pjit
-def apply_pulses(w, dw_up, dw_down, b_min, b_max, n_pulses, code, params, nodes_up,
-                 nodes_down, sigma, seed):
+def apply_pulses(weights, w_ref, dw_up, dw_down, b_min, b_max, n_pulses, code, params,
+                 nodes_up, nodes_down, sigma, seed):
     """Apply ``n_pulses[i]`` pulses (sign = direction) one at a time to device ``i``, in place.
 
-    All arrays are flat float32 of one length except ``n_pulses`` (int) and the model arrays.
-    Each pulse moves the state by ``+-dw * q(w) * (1 + sigma*xi)`` and clips it to the
+    The state is held as ``weights = w - w_ref`` (what an array reads against its reference
+    device). All arrays are flat float32 of one length except ``n_pulses`` (int) and the model
+    arrays. Each pulse moves ``w`` by ``+-dw * q(w) * (1 + sigma*xi)`` and clips it to the
     device's bounds; arithmetic is float32, as on the reference simulator.
     """
     sigma32 = np.float32(sigma)
-    for i in prange(w.size):
+    for i in prange(weights.size):
         n = n_pulses[i]
         if n == 0:
             continue
         up = n > 0
         dw = dw_up[i] if up else -dw_down[i]
-        x = w[i]
+        x = weights[i] + w_ref[i]
         lo = b_min[i]
         hi = b_max[i]
         for k in range(abs(n)):
@@ -130,20 +131,24 @@ def apply_pulses(w, dw_up, dw_down, b_min, b_max, n_pulses, code, params, nodes_
                     counter_normal(seed, np.uint64(i), np.uint64(k)))
             x = x + dw * q * noise
             x = min(max(x, lo), hi)
-        w[i] = x
+        weights[i] = x - w_ref[i]
 
 
-def apply_pulses_reference(w, dw_up, dw_down, b_min, b_max, n_pulses, model, sigma, seed):
-    """NumPy reference of :func:`apply_pulses`, written from the device equations."""
-    w = w.copy()
+def apply_pulses_reference(weights, w_ref, dw_up, dw_down, b_min, b_max, n_pulses, model,
+                           sigma, seed):
+    """NumPy reference of :func:`apply_pulses`, written from the device equations.
+
+    Returns the new ``weights`` instead of updating in place.
+    """
+    w = (weights + w_ref).astype(np.float64)
     for i in range(w.size):
         n = int(n_pulses[i])
+        lo, hi = float(b_min[i]), float(b_max[i])
         for k in range(abs(n)):
-            lo, hi = float(b_min[i]), float(b_max[i])
             if n > 0:
                 step = dw_up[i] * model.q_up(w[i], lo, hi)
             else:
                 step = -dw_down[i] * model.q_down(w[i], lo, hi)
             noise = 1.0 + sigma * counter_normal_reference(seed, i, k) if sigma else 1.0
             w[i] = np.float32(min(max(float(w[i] + step * noise), lo), hi))
-    return w
+    return (w.astype(np.float32) - w_ref).astype(np.float32)

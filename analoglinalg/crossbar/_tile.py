@@ -1,0 +1,130 @@
+"""One physical array: its devices, its periphery, and the analog operations on them."""
+
+import numpy as np
+
+from ..devices import DeviceArray
+from ._kernels import apply_counts, coincidence_update
+
+__all__ = ["Tile"]
+
+
+class Tile:
+    """A physical array of ``shape`` devices with its own periphery.
+
+    The tile works in device units: it reads ``y = W x`` with ``W = w - w_ref`` and applies
+    pulses. Scaling to and from the user's matrix is the :class:`Crossbar`'s job.
+    """
+
+    def __init__(self, device, periphery, shape, generator):
+        self.device = device
+        self.periphery = periphery
+        self.devices = DeviceArray(device, shape, generator)
+        self.kernel_args = device.response.kernel_args()
+        mid = device.conductance(device.symmetry_point())
+        self._cell_read_power = 2.0 * float(mid) * device.read_voltage ** 2
+
+    @property
+    def shape(self):
+        return self.devices.shape
+
+    @property
+    def weights(self):
+        return self.devices.weights
+
+    # --- reads ----------------------------------------------------------------------------
+    def read(self, X, generator, ledger, transpose=False):
+        """Analog product of the tile (or its transpose) with the columns of ``X``."""
+        p = self.periphery
+        W = self.weights.T if transpose else self.weights
+        absmax = np.abs(X).max(axis=0)
+        absmax[absmax == 0] = 1.0
+        xn = (X / absmax).astype(W.dtype, copy=False)
+        if p.dac_bits is not None:
+            levels = 2.0 ** (p.dac_bits - 1) - 1.0
+            xn = np.rint(xn * levels) / levels
+        y = self._integrate(W, xn, generator)
+        retries = np.zeros(X.shape[1], dtype=np.int64)
+        if p.out_bound is not None and p.bound_management:
+            for _ in range(p.max_bound_retries):
+                clipped = np.flatnonzero(np.abs(y).max(axis=0) > p.out_bound)
+                if clipped.size == 0:
+                    break
+                retries[clipped] += 1
+                shrink = 2.0 ** retries[clipped]
+                y[:, clipped] = self._integrate(W, xn[:, clipped] / shrink, generator) * shrink
+                ledger.n_reads += clipped.size
+                self._account_read(xn[:, clipped] / shrink, ledger)
+        n_clipped = 0
+        if p.out_bound is not None:
+            bound = p.out_bound * 2.0 ** retries
+            n_clipped = int(np.count_nonzero(np.abs(y) > bound))
+            np.clip(y, -bound, bound, out=y)
+            if p.adc_bits is not None:
+                step = 2.0 * bound / (2.0 ** p.adc_bits - 1.0)
+                y = np.rint(y / step) * step
+        self._account_read(xn, ledger)
+        return y * absmax, n_clipped
+
+    def _integrate(self, W, xn, generator):
+        p = self.periphery
+        y = W @ xn
+        sigma_dev = self.device.read_noise
+        if p.out_noise or sigma_dev:
+            std = np.sqrt(p.out_noise ** 2 + sigma_dev ** 2 * np.einsum("ij,ij->j", xn, xn))
+            noise = generator.standard_normal(y.shape, dtype=np.float32)
+            noise *= std.astype(np.float32)
+            y += noise
+        return y
+
+    def _account_read(self, xn, ledger):
+        p = self.periphery
+        n_in, k = xn.shape
+        n_out = self.weights.size // n_in
+        ledger.n_dac += n_in * k
+        ledger.n_adc += n_out * k
+        ledger.n_macs += n_in * n_out * k
+        activity = float(np.abs(xn).sum())
+        ledger.read_energy += (k * (n_in * p.dac_energy + n_out * (p.adc_energy
+                                                                   + p.integrator_energy))
+                               + self._cell_read_power * p.integration_time * n_out * activity)
+
+    # --- writes ---------------------------------------------------------------------------
+    def apply_counts(self, counts, seed, exact=False):
+        """Apply signed pulse counts (int array of the tile's shape); returns saturated count."""
+        d = self.devices
+        code, params, nodes_up, nodes_down = self.kernel_args
+        return int(apply_counts(d.weights, d.w_ref, d.dw_up, d.dw_down, d.b_min, d.b_max,
+                                counts, code, params, nodes_up, nodes_down,
+                                float(self.device.dw_min_std), np.uint64(seed), exact))
+
+    def coincidence_update(self, row_bits, col_bits, row_negative, col_negative, seed,
+                           exact=False):
+        """Stochastic pulse-train update; returns ``(device pulses, saturated)``."""
+        d = self.devices
+        code, params, nodes_up, nodes_down = self.kernel_args
+        pulses, saturated = coincidence_update(
+            d.weights, d.w_ref, d.dw_up, d.dw_down, d.b_min, d.b_max, row_bits, col_bits,
+            row_negative, col_negative, code, params, nodes_up, nodes_down,
+            float(self.device.dw_min_std), np.uint64(seed), exact)
+        return int(pulses), int(saturated)
+
+    def mean_field_update(self, delta):
+        """Expected change of a pulsed update of ``delta`` (device units); returns saturated."""
+        d = self.devices
+        w = d.w
+        model = self.device.response
+        up = delta > 0
+        factor = np.where(up, model.q_up(w, d.b_min, d.b_max) * d.dw_up,
+                          model.q_down(w, d.b_min, d.b_max) * d.dw_down) / self.device.dw_min
+        new = np.clip(w + delta * factor, d.b_min, d.b_max)
+        touched = delta != 0
+        new = np.where(touched & ~d.stuck, new, w)
+        d.w = new
+        return int(np.count_nonzero(touched & ((new <= d.b_min) | (new >= d.b_max))))
+
+    def relax(self, dt):
+        self.devices.relax(dt)
+
+    def line_pulse_energy(self, n_line_pulses):
+        p = self.periphery
+        return n_line_pulses * p.line_capacitance * p.update_voltage ** 2
