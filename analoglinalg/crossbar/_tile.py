@@ -36,43 +36,54 @@ class Tile:
         """Analog product of the tile (or its transpose) with the columns of ``X``."""
         p = self.periphery
         W = self.weights.T if transpose else self.weights
-        absmax = np.abs(X).max(axis=0)
+        absmax = np.abs(X).max(axis=0).astype(W.dtype)
         absmax[absmax == 0] = 1.0
-        xn = (X / absmax).astype(W.dtype, copy=False)
+        xn = X.astype(W.dtype)
+        xn *= 1.0 / absmax
         if p.dac_bits is not None:
-            levels = 2.0 ** (p.dac_bits - 1) - 1.0
-            xn = np.rint(xn * levels) / levels
+            levels = np.float32(2.0 ** (p.dac_bits - 1) - 1.0)
+            xn *= levels
+            np.rint(xn, out=xn)
+            xn /= levels
         y = self._integrate(W, xn, generator)
-        retries = np.zeros(X.shape[1], dtype=np.int64)
-        if p.out_bound is not None and p.bound_management:
-            for _ in range(p.max_bound_retries):
-                clipped = np.flatnonzero(np.abs(y).max(axis=0) > p.out_bound)
+        n_clipped = 0
+        if p.out_bound is not None:
+            retries = np.zeros(X.shape[1], dtype=np.int64)
+            colmax = np.abs(y).max(axis=0)
+            for _ in range(p.max_bound_retries if p.bound_management else 0):
+                clipped = np.flatnonzero(colmax > p.out_bound * 2.0 ** retries)
                 if clipped.size == 0:
                     break
                 retries[clipped] += 1
-                shrink = 2.0 ** retries[clipped]
-                y[:, clipped] = self._integrate(W, xn[:, clipped] / shrink, generator) * shrink
+                shrink = (2.0 ** retries[clipped]).astype(W.dtype)
+                retry = xn[:, clipped] / shrink
+                y[:, clipped] = self._integrate(W, retry, generator) * shrink
+                colmax[clipped] = np.abs(y[:, clipped]).max(axis=0)
                 ledger.n_reads += clipped.size
-                self._account_read(xn[:, clipped] / shrink, ledger)
-        n_clipped = 0
-        if p.out_bound is not None:
-            bound = p.out_bound * 2.0 ** retries
-            n_clipped = int(np.count_nonzero(np.abs(y) > bound))
-            np.clip(y, -bound, bound, out=y)
+                self._account_read(retry, ledger)
+            bound = (p.out_bound * 2.0 ** retries).astype(W.dtype)
+            if np.any(colmax > bound):
+                n_clipped = int(np.count_nonzero(np.abs(y) > bound))
+                np.clip(y, -bound, bound, out=y)
             if p.adc_bits is not None:
-                step = 2.0 * bound / (2.0 ** p.adc_bits - 1.0)
-                y = np.rint(y / step) * step
+                step = bound * np.float32(2.0 / (2.0 ** p.adc_bits - 1.0))
+                y /= step
+                np.rint(y, out=y)
+                y *= step
         self._account_read(xn, ledger)
-        return y * absmax, n_clipped
+        y *= absmax
+        return y, n_clipped
 
     def _integrate(self, W, xn, generator):
         p = self.periphery
         y = W @ xn
         sigma_dev = self.device.read_noise
         if p.out_noise or sigma_dev:
-            std = np.sqrt(p.out_noise ** 2 + sigma_dev ** 2 * np.einsum("ij,ij->j", xn, xn))
+            variance = np.full(xn.shape[1], p.out_noise ** 2)
+            if sigma_dev:
+                variance += sigma_dev ** 2 * np.square(xn, dtype=np.float64).sum(axis=0)
             noise = generator.standard_normal(y.shape, dtype=np.float32)
-            noise *= std.astype(np.float32)
+            noise *= np.sqrt(variance).astype(np.float32)
             y += noise
         return y
 
