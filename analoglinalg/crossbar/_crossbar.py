@@ -15,6 +15,7 @@ from ..devices import get_device
 from ._cost import CostLedger
 from ._kernels import pack_pulse_trains
 from ._periphery import Periphery
+from ._persist import load_crossbar, save_crossbar
 from ._tile import Tile
 
 __all__ = ["Crossbar", "UpdateReport"]
@@ -178,7 +179,8 @@ class Crossbar(LinearOperator):
             open-loop write with the device's programming noise. ``"auto"`` writes devices
             without programming noise open-loop (exactly) and the others by write-verify.
         tol : float or None
-            Write-verify tolerance in device units; default the device's ``dw_min``.
+            Write-verify tolerance in device units; default the larger of ``dw_min`` and
+            twice the read noise (a tighter target cannot be verified with single reads).
         range_fraction : float, default 0.75
             Fraction of the device range (symmetry point to the nearer bound) that the largest
             entry of each column is mapped to; the rest is headroom for updates.
@@ -219,7 +221,8 @@ class Crossbar(LinearOperator):
         colmax = np.where(colmax > 0, colmax, fallback)
         self.scale = colmax / (self.usable_range * range_fraction)
         target = A / self.scale
-        tol = self.device.dw_min if tol is None else tol
+        if tol is None:
+            tol = max(self.device.dw_min, 2.0 * self.device.read_noise)
         if program == "auto":
             program = "open_loop" if self.device.programming_noise == 0 else "write_verify"
         for (r, c), tile in self._each_tile():
@@ -483,6 +486,60 @@ class Crossbar(LinearOperator):
         slots = math.ceil(np.abs(delta).max() / self.device.dw_min)
         self._account_update(pulses, 0, slots, tile)
         return UpdateReport(pulses, saturated, math.ceil(slots / self.bit_length), 0)
+
+    # --- persistence ----------------------------------------------------------------------
+    def save(self, path):
+        """Write the complete state to one ``.npz`` file (atomically, no pickle).
+
+        Every tile's device arrays, the column scales, the device, periphery and update
+        settings, the generator's state and the ledger go into ``path``, so :meth:`load`
+        gives a crossbar whose later reads and updates are bit-identical to this one's.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file to write; an existing file is replaced only once the new one is complete.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+
+        See Also
+        --------
+        Crossbar.load
+        """
+        return save_crossbar(self, path)
+
+    @classmethod
+    def load(cls, path):
+        """Read a crossbar written by :meth:`save`.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+
+        Returns
+        -------
+        Crossbar
+
+        Raises
+        ------
+        ValueError
+            A truncated, corrupt or foreign file, or one of another format version.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> from analoglinalg import Crossbar
+        >>> xb = Crossbar.from_matrix(np.eye(3), device="ideal", rng=0)
+        >>> path = os.path.join(tempfile.mkdtemp(), "xb.npz")
+        >>> _ = xb.save(path)
+        >>> bool(np.array_equal(Crossbar.load(path).read(), xb.read()))
+        True
+        """
+        return load_crossbar(cls, path)
 
     # --- odds and ends --------------------------------------------------------------------
     @property
