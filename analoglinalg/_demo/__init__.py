@@ -23,7 +23,11 @@ from analoglinalg._lib._random import as_generator
 
 __all__ = ["SECTIONS", "SectionResult", "section_names", "run_demo"]
 
-SECTIONS = (("devices", "analoglinalg._demo.devices"),)
+SECTIONS = (
+    ("devices", "analoglinalg._demo.devices"),
+    ("crossbar", "analoglinalg._demo.crossbar"),
+    ("sketch", "analoglinalg._demo.sketch"),
+)
 
 
 @dataclass(frozen=True)
