@@ -27,6 +27,7 @@ SECTIONS = (
     ("devices", "analoglinalg._demo.devices"),
     ("crossbar", "analoglinalg._demo.crossbar"),
     ("sketch", "analoglinalg._demo.sketch"),
+    ("nn", "analoglinalg._demo.nn"),
 )
 
 
