@@ -27,6 +27,7 @@ SECTIONS = (
     ("devices", "analoglinalg._demo.devices"),
     ("crossbar", "analoglinalg._demo.crossbar"),
     ("sketch", "analoglinalg._demo.sketch"),
+    ("streaming", "analoglinalg._demo.streaming"),
     ("nn", "analoglinalg._demo.nn"),
 )
 
