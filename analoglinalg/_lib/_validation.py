@@ -79,7 +79,7 @@ def check_finite_array(value, name, *, ndim=None, dtype=None, shape=None, copy=F
             )
     if shape is not None:
         if len(shape) != array.ndim or any(
-            s is not None and s != a for s, a in zip(shape, array.shape)
+            s is not None and s != a for s, a in zip(shape, array.shape, strict=True)
         ):
             want = tuple("*" if s is None else s for s in shape)
             raise ValueError(f"{name} must have shape {want}, got {array.shape}")

@@ -14,6 +14,7 @@ from .._lib._warnings import ClippingWarning, SaturationWarning
 from ..devices import get_device
 from ._cost import CostLedger
 from ._kernels import pack_pulse_trains
+from ._parasitics import WireResistance
 from ._periphery import Periphery
 from ._persist import load_crossbar, save_crossbar
 from ._tile import Tile
@@ -96,16 +97,33 @@ class Crossbar(LinearOperator):
         Most update cycles one :meth:`rank1_update` may use.
     rng : None, int, SeedSequence or Generator
         Device draws, read noise and pulse trains.
+    parasitics : WireResistance or None
+        Resistance of each tile's lines, drivers and sense amplifiers. None (or all zero):
+        reads are the ideal product. Otherwise every read solves the tile's resistive
+        network (device array and reference array) for its inputs, factorised once per
+        programmed state, and the wire dissipation goes on the ledger's ``read_energy``.
+
+    Raises
+    ------
+    TypeError
+        If ``parasitics`` is not None or a :class:`WireResistance`.
 
     See Also
     --------
     Crossbar.from_matrix : program a given matrix.
+    WireResistance : the line resistances and the solution method.
 
     Notes
     -----
     Read noise independent per device and Gaussian with standard deviation ``sigma`` gives
     each output of ``W x`` an error ``N(0, sigma**2 * ||x||**2)``; it is drawn at the output
     (``m`` numbers per input vector instead of ``m*n``), which is exact in distribution.
+
+    With ``parasitics`` a tile's forward read drives its columns (the inputs) at
+    ``x * read_voltage`` and senses its rows; the transposed read drives the rows and senses
+    the columns, with the same :class:`WireResistance` (see :class:`ParasiticSolver` for the
+    geometry). The measured current difference of device and reference arrays is divided by
+    ``read_voltage * dG/dw`` to give device units, so zero resistance gives ``W x`` exactly.
 
     Examples
     --------
@@ -120,17 +138,23 @@ class Crossbar(LinearOperator):
     """
 
     def __init__(self, shape, *, device="protonic_psg_2022", periphery=None, scale=1.0,
-                 tile_shape=None, dtype=np.float32, bit_length=31, max_cycles=32, rng=None):
+                 tile_shape=None, dtype=np.float32, bit_length=31, max_cycles=32, rng=None,
+                 parasitics=None):
         shape = _resolve_shape(shape)
         device = get_device(device)
         periphery = _resolve_periphery(periphery)
-        dtype = np.dtype(dtype)
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError as exc:
+            raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from exc
         if dtype not in (np.float32, np.float64):
             raise TypeError(f"dtype must be float32 or float64, got {dtype}")
         tile_shape = shape if tile_shape is None else _resolve_shape(tile_shape, "tile_shape")
         check_scalar(bit_length, "bit_length", kind=numbers.Integral, low=1, high=_MAX_BIT_LENGTH)
         check_scalar(max_cycles, "max_cycles", kind=numbers.Integral, low=1)
         scale = self._check_scale(scale, shape[1])
+        if parasitics is not None and not isinstance(parasitics, WireResistance):
+            raise TypeError(f"parasitics must be None or a WireResistance, got {parasitics!r}")
         super().__init__(dtype, shape)
         self.device = device
         self.periphery = periphery
@@ -138,11 +162,13 @@ class Crossbar(LinearOperator):
         self.bit_length = int(bit_length)
         self.max_cycles = int(max_cycles)
         self.scale = scale
+        self.parasitics = parasitics
         self.cost = CostLedger()
         self._rng = as_generator(rng)
         self._row_blocks = self._blocks(shape[0], tile_shape[0])
         self._col_blocks = self._blocks(shape[1], tile_shape[1])
-        self._tiles = [[Tile(device, periphery, (r.stop - r.start, c.stop - c.start), self._rng)
+        self._tiles = [[Tile(device, periphery, (r.stop - r.start, c.stop - c.start), self._rng,
+                             parasitics)
                         for c in self._col_blocks] for r in self._row_blocks]
 
     @staticmethod
@@ -151,7 +177,10 @@ class Crossbar(LinearOperator):
 
     @staticmethod
     def _check_scale(scale, n):
-        scale = np.asarray(scale, dtype=np.float64)
+        try:
+            scale = np.asarray(scale, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"scale must be a positive number or array, got {scale!r}") from exc
         if scale.ndim == 0:
             scale = np.full(n, float(scale))
         if scale.shape != (n,):
@@ -165,14 +194,14 @@ class Crossbar(LinearOperator):
     @classmethod
     def from_matrix(cls, A, *, device="protonic_psg_2022", periphery=None,
                     program="auto", tol=None, range_fraction=0.75, tile_shape=None,
-                    dtype=np.float32, bit_length=31, max_cycles=32, rng=None):
+                    dtype=np.float32, bit_length=31, max_cycles=32, rng=None, parasitics=None):
         """Program ``A`` onto a new crossbar.
 
         Parameters
         ----------
         A : array_like of shape (m, n)
             Finite real matrix (sparse input is densified).
-        device, periphery, tile_shape, dtype, bit_length, max_cycles, rng
+        device, periphery, tile_shape, dtype, bit_length, max_cycles, rng, parasitics
             As for :class:`Crossbar`.
         program : {"auto", "write_verify", "open_loop"}, default "auto"
             Closed-loop programming (read, pulse, repeat until within ``tol``) or one
@@ -192,8 +221,12 @@ class Crossbar(LinearOperator):
         if hasattr(A, "toarray"):
             A = A.toarray()
         A = check_finite_array(A, "A", ndim=2)
+        # Checked before the crossbar draws its devices from ``rng``: a refused call must
+        # leave the caller's generator untouched.
+        cls._check_program_args(program, tol, range_fraction, 30)
         xb = cls(A.shape, device=device, periphery=periphery, tile_shape=tile_shape,
-                 dtype=dtype, bit_length=bit_length, max_cycles=max_cycles, rng=rng)
+                 dtype=dtype, bit_length=bit_length, max_cycles=max_cycles, rng=rng,
+                 parasitics=parasitics)
         xb.program(A, program=program, tol=tol, range_fraction=range_fraction)
         return xb
 
@@ -212,10 +245,7 @@ class Crossbar(LinearOperator):
         if hasattr(A, "toarray"):
             A = A.toarray()
         A = check_finite_array(A, "A", ndim=2, shape=self.shape)
-        check_choice(program, "program", ("auto", "write_verify", "open_loop"))
-        check_scalar(range_fraction, "range_fraction", low=0.0, high=1.0, low_inclusive=False)
-        tol = check_scalar(tol, "tol", low=0.0, low_inclusive=False, allow_none=True)
-        check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=1)
+        tol = self._check_program_args(program, tol, range_fraction, max_iter)
         colmax = np.abs(A).max(axis=0)
         fallback = colmax.max() if colmax.max() > 0 else self.usable_range * range_fraction
         colmax = np.where(colmax > 0, colmax, fallback)
@@ -233,6 +263,14 @@ class Crossbar(LinearOperator):
             else:
                 self._open_loop(tile, block)
         return self
+
+    @staticmethod
+    def _check_program_args(program, tol, range_fraction, max_iter):
+        check_choice(program, "program", ("auto", "write_verify", "open_loop"))
+        check_scalar(range_fraction, "range_fraction", low=0.0, high=1.0, low_inclusive=False)
+        tol = check_scalar(tol, "tol", low=0.0, low_inclusive=False, allow_none=True)
+        check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=1)
+        return tol
 
     def _write_verify(self, tile, target, tol, max_iter):
         # The controller learns each device's step from its last response, so devices far
@@ -277,7 +315,7 @@ class Crossbar(LinearOperator):
         n = int(np.abs(counts).sum())
         self.cost.n_programming_pulses += n
         energy = self.device.pulse_energy or 0.0
-        self.cost.programming_energy += n * energy + tile.line_pulse_energy(
+        self.cost.programming_energy += n * energy + self.periphery.line_energy(
             np.count_nonzero(counts.any(axis=1)) + np.count_nonzero(counts.any(axis=0)))
         self.cost.latency += int(np.abs(counts).max(initial=0)) * (self.device.pulse_width
                                                                    or 0.0)
@@ -430,11 +468,12 @@ class Crossbar(LinearOperator):
     def _seed(self):
         return int(self._rng.integers(0, 2**63 - 1))
 
-    def _account_update(self, device_pulses, line_pulses, slots, tile):
+    def _account_update(self, device_pulses, line_pulses, slots):
         energy = self.device.pulse_energy or 0.0
         self.cost.n_device_pulses += device_pulses
         self.cost.n_line_pulses += line_pulses
-        self.cost.update_energy += device_pulses * energy + tile.line_pulse_energy(line_pulses)
+        self.cost.update_energy += (device_pulses * energy
+                                    + self.periphery.line_energy(line_pulses))
         self.cost.latency += slots * (self.device.pulse_width or 0.0) \
             + self.periphery.update_overhead
 
@@ -452,16 +491,16 @@ class Crossbar(LinearOperator):
         col_negative = v < 0
         pulses = saturated = 0
         for _ in range(cycles):
-            row_bits = pack_pulse_trains(p_rows, bl, self._rng)
-            col_bits = pack_pulse_trains(p_cols, bl, self._rng)
-            lines = int(sum(bin(int(x)).count("1") for x in row_bits)
-                        + sum(bin(int(x)).count("1") for x in col_bits))
+            row_bits, row_pulses = pack_pulse_trains(p_rows, bl, self._rng)
+            col_bits, col_pulses = pack_pulse_trains(p_cols, bl, self._rng)
+            cycle_pulses = 0
             for (r, c), tile in self._each_tile():
                 p, s = tile.coincidence_update(row_bits[r], col_bits[c], row_negative[r],
                                                col_negative[c], self._seed())
-                pulses += p
+                cycle_pulses += p
                 saturated += s
-            self._account_update(pulses, lines, bl, tile)
+            self._account_update(cycle_pulses, row_pulses + col_pulses, bl)
+            pulses += cycle_pulses
         return UpdateReport(pulses, saturated, cycles, bl)
 
     def _deterministic_update(self, u, v, alpha):
@@ -474,7 +513,7 @@ class Crossbar(LinearOperator):
             pulses += int(np.abs(block).sum())
         slots = int(np.abs(counts).max())
         lines = int(np.count_nonzero(counts.any(axis=1)) + np.count_nonzero(counts.any(axis=0)))
-        self._account_update(pulses, lines * slots, slots, tile)
+        self._account_update(pulses, lines * slots, slots)
         return UpdateReport(pulses, saturated, math.ceil(slots / self.bit_length), 0)
 
     def _mean_field_update(self, u, v, alpha):
@@ -484,7 +523,7 @@ class Crossbar(LinearOperator):
             saturated += tile.mean_field_update(delta[r, c])
         pulses = int(round(np.abs(delta).sum() / self.device.dw_min))
         slots = math.ceil(np.abs(delta).max() / self.device.dw_min)
-        self._account_update(pulses, 0, slots, tile)
+        self._account_update(pulses, 0, slots)
         return UpdateReport(pulses, saturated, math.ceil(slots / self.bit_length), 0)
 
     # --- persistence ----------------------------------------------------------------------

@@ -62,17 +62,22 @@ def _aggregated_pulses(x, count, up, lo, hi, dw, gamma, sigma, seed, stream):
 
 
 @jit
-def _pulses(x, count, up, lo, hi, dw, code, params, nodes_up, nodes_down, sigma, seed,
-            stream, exact):
-    """State after ``count`` pulses in one direction, starting from ``x``."""
-    if exact or code > 1:
-        return _exact_pulses(x, count, up, lo, hi, dw, code, params, nodes_up, nodes_down,
-                             sigma, seed, stream)
-    gamma = 0.0
+def _linear_slopes(code, params, exact):
+    """Whether the aggregated path applies, and the up/down slopes it needs."""
     if code == 1:
-        gamma = float(params[0] if up else params[1])
-    return _aggregated_pulses(x, count, up, float(lo), float(hi), dw, gamma, sigma, seed,
-                              stream)
+        return not exact, float(params[0]), float(params[1])
+    return code == 0 and not exact, 0.0, 0.0
+
+
+@jit
+def _device_pulses(x, count, up, lo, hi, dw, linear, gamma, code, params, nodes_up,
+                   nodes_down, sigma, seed, stream):
+    """State after ``count`` pulses in one direction: aggregated or one at a time."""
+    if linear:
+        return _aggregated_pulses(x, count, up, float(lo), float(hi), dw, gamma, sigma, seed,
+                                  stream)
+    return _exact_pulses(x, count, up, lo, hi, dw, code, params, nodes_up, nodes_down, sigma,
+                         seed, stream)
 
 
 @pjit
@@ -83,6 +88,7 @@ def apply_counts(weights, w_ref, dw_up, dw_down, b_min, b_max, counts, code, par
     Returns the number of touched devices that ended at a bound.
     """
     rows, cols = weights.shape
+    linear, gamma_up, gamma_down = _linear_slopes(code, params, exact)
     saturated = np.zeros(rows, dtype=np.int64)
     for i in prange(rows):
         for j in range(cols):
@@ -95,9 +101,9 @@ def apply_counts(weights, w_ref, dw_up, dw_down, b_min, b_max, counts, code, par
                 continue
             lo = b_min[i, j]
             hi = b_max[i, j]
-            x = _pulses(float(weights[i, j] + w_ref[i, j]), abs(c), up, lo, hi, float(dw), code,
-                        params, nodes_up, nodes_down, sigma, seed,
-                        np.uint64(i * cols + j), exact)
+            x = _device_pulses(float(weights[i, j] + w_ref[i, j]), abs(c), up, lo, hi,
+                               float(dw), linear, gamma_up if up else gamma_down, code, params,
+                               nodes_up, nodes_down, sigma, seed, np.uint64(i * cols + j))
             weights[i, j] = np.float32(x) - w_ref[i, j]
             if x <= lo or x >= hi:
                 saturated[i] += 1
@@ -124,6 +130,7 @@ def coincidence_update(weights, w_ref, dw_up, dw_down, b_min, b_max, row_bits, c
     Returns ``(device pulses, devices saturated)``.
     """
     rows, cols = weights.shape
+    linear, gamma_up, gamma_down = _linear_slopes(code, params, exact)
     pulses = np.zeros(rows, dtype=np.int64)
     saturated = np.zeros(rows, dtype=np.int64)
     for i in prange(rows):
@@ -141,9 +148,9 @@ def coincidence_update(weights, w_ref, dw_up, dw_down, b_min, b_max, row_bits, c
                 continue
             lo = b_min[i, j]
             hi = b_max[i, j]
-            x = _pulses(float(weights[i, j] + w_ref[i, j]), c, up, lo, hi, float(dw), code,
-                        params, nodes_up, nodes_down, sigma, seed,
-                        np.uint64(i * cols + j), exact)
+            x = _device_pulses(float(weights[i, j] + w_ref[i, j]), c, up, lo, hi, float(dw),
+                               linear, gamma_up if up else gamma_down, code, params, nodes_up,
+                               nodes_down, sigma, seed, np.uint64(i * cols + j))
             weights[i, j] = np.float32(x) - w_ref[i, j]
             if x <= lo or x >= hi:
                 saturated[i] += 1
@@ -151,10 +158,13 @@ def coincidence_update(weights, w_ref, dw_up, dw_down, b_min, b_max, row_bits, c
 
 
 def pack_pulse_trains(probabilities, bit_length, generator):
-    """Bernoulli pulse trains packed into uint64: bit ``t`` of entry ``i`` fires with ``p_i``."""
+    """Bernoulli pulse trains packed into uint64: bit ``t`` of entry ``i`` fires with ``p_i``.
+
+    Returns the packed trains and the total number of pulses they hold (line pulses).
+    """
     fires = generator.random((probabilities.size, bit_length)) < probabilities[:, None]
     weights = np.left_shift(np.uint64(1), np.arange(bit_length, dtype=np.uint64))
-    return (fires.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
+    return (fires.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64), int(fires.sum())
 
 
 def coincidence_counts_reference(row_bits, col_bits, row_negative, col_negative):

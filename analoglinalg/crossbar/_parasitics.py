@@ -5,8 +5,8 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.linalg import splu
+from scipy.linalg import solveh_banded
+from scipy.linalg.lapack import dpotrf, dpotri
 
 from .._lib._validation import check_choice, check_finite_array
 
@@ -16,6 +16,16 @@ _METHODS = ("exact", "first_order")
 # Cell-block size (rows * outputs * right-hand sides) of one vectorised first-order pass;
 # bounds the temporary arrays to a few tens of MB whatever the batch size.
 _FIRST_ORDER_BLOCK = 1 << 22
+
+
+def _spd_inverse(A):
+    """Inverse of a symmetric positive definite matrix by its Cholesky factor."""
+    c, info = dpotrf(A, lower=False)
+    if info == 0:
+        c, info = dpotri(c, lower=False)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"nodal matrix is not positive definite (LAPACK info {info})")
+    return np.triu(c) + np.triu(c, 1).T
 
 
 @dataclass(frozen=True)
@@ -35,7 +45,7 @@ class WireResistance:
     sense : float, default 0.0
         Input resistance of each column's sense amplifier (ideally a virtual ground).
     method : {"exact", "first_order"}, default "exact"
-        ``"exact"`` solves the nodal equations with a sparse LU factorisation;
+        ``"exact"`` solves the nodal equations exactly (once per programmed state);
         ``"first_order"`` keeps the first-order term of the expansion in the resistances
         (cheap, accurate while the relative IR drop is small; see :class:`ParasiticSolver`).
 
@@ -113,15 +123,19 @@ class ParasiticSolver:
 
     Notes
     -----
-    ``"exact"``: with every resistor stamped into the nodal conductance matrix ``L`` (one
-    unknown per row node and per column node, ``2 m n`` at most; a line of zero segment
-    resistance is one node, and one fixed at its source or at ground if its driver or sense
-    resistance is zero too) the node voltages solve ``L x = b(V)``. ``L`` depends only on the
-    programmed state, so it is LU-factorised once here (SuperLU) and every read, and every
-    column of a batch, is a pair of triangular solves. A direct solve cannot fail to converge,
-    unlike the fixed-point iteration of CrossSim, which stalls or diverges once the wire
-    resistance exceeds about ``1e-4`` of the device resistance at ``256 x 256``.
-    Build a new solver after the conductances change.
+    ``"exact"``: the nodal equations of the network (one unknown per row node and per column
+    node, ``2 m n`` at most) are solved once, when the solver is built, for the response
+    of the whole array: a matrix ``M`` with ``I = M @ V`` and a quadratic form ``Q`` with
+    wire dissipation ``V @ Q @ V``. Each column line is eliminated by banded solves; the
+    row lines are then eliminated one cell column at a time from their open ends, carrying
+    the admittance of the cells already eliminated (a dense ``m x m`` Cholesky inverse per
+    cell column, so ``O(n m**3)`` work in all and ``O(n m)`` memory). Every read, and every
+    column of a batch, is then one dense product, about the cost of the ideal read. A
+    direct elimination cannot fail to converge, unlike the fixed-point iteration of
+    CrossSim, which stalls or diverges once the wire resistance exceeds about ``1e-4`` of
+    the device resistance at ``256 x 256``. Build a new solver after the conductances
+    change (a :class:`~analoglinalg.crossbar.Crossbar` with ``parasitics`` does so on the
+    first read after a change).
 
     ``"first_order"``: the cell currents are taken as ideal, ``G[i, j] V[i]``, the line
     currents they imply give the IR drops along every row and column (cumulative sums), and
@@ -165,9 +179,8 @@ class ParasiticSolver:
         self.G = G
         self.parasitics = parasitics
         self.shape = G.shape
-        self._lu = None
         if parasitics.method == "exact" and not parasitics.is_ideal:
-            self._build_network()
+            self._build_response()
 
     @property
     def method(self):
@@ -211,93 +224,76 @@ class ParasiticSolver:
         return I, P
 
     # --- exact nodal solve ----------------------------------------------------------------
-    def _line_nodes(self, n_lines, length, segment, end, offset):
-        """Node index of every cell of ``n_lines`` lines; -1 marks a node fixed by its source.
+    def _column_line(self, g_col, g_last, Gj):
+        """What the column subnetwork ``j`` looks like from its cells' row nodes ``r``.
 
-        Returns the index array of shape ``(n_lines, length)``, the number of unknowns it
-        uses, and the conductance to the source of each line (``inf`` when fixed).
+        Returns ``C`` (current drawn out of the row nodes is ``C r``), ``a`` (output current
+        ``a @ r``) and ``K`` (power in the column's wires is ``r @ K @ r``).
         """
-        end_g = 1.0 / (segment + end) if segment + end > 0 else math.inf
-        if segment > 0:
-            idx = offset + np.arange(n_lines * length).reshape(n_lines, length)
-            return idx, n_lines * length, end_g
-        if end > 0:
-            idx = offset + np.repeat(np.arange(n_lines)[:, None], length, axis=1)
-            return idx, n_lines, end_g
-        return np.full((n_lines, length), -1), 0, end_g
+        m = Gj.size
+        if math.isinf(g_col):
+            if math.isinf(g_last):  # the line is held at ground
+                return np.diag(Gj), Gj.copy(), np.zeros((m, m))
+            # One node: c = Gj @ r / s with s its total conductance.
+            s = g_last + Gj.sum()
+            return np.diag(Gj) - np.outer(Gj, Gj) / s, g_last * Gj / s, \
+                g_last * np.outer(Gj, Gj) / s ** 2
+        band = np.zeros((2, m))
+        band[0, 1:] = -g_col
+        band[1] = Gj + 2.0 * g_col
+        band[1, 0] -= g_col  # the top end is open
+        band[1, -1] += g_last - g_col
+        # A is tridiagonal, so A^-1 and A^-1 diag(G) A^-1 cost O(m**2) by banded solves.
+        Ainv = solveh_banded(band, np.eye(m))
+        AGA = solveh_banded(band, Gj[:, None] * Ainv)
+        B = Gj[:, None] * Ainv * Gj  # diag(G) A^-1 diag(G)
+        C = np.diag(Gj) - B
+        K = Gj[:, None] * (Ainv - AGA) * Gj
+        return C, g_last * Ainv[-1] * Gj, K
 
-    def _build_network(self):
+    def _build_response(self):
         p = self.parasitics
+        G = self.G
         m, n = self.shape
-        # Rows: cell order along a row is j = 0..n-1 from the driver; columns: i = m-1..0
-        # from the sense amplifier, so the transposed index arrays keep the same layout.
-        rows, n_r, g_drv = self._line_nodes(m, n, p.row_segment, p.driver, 0)
-        cols_t, n_c, g_sns = self._line_nodes(n, m, p.col_segment, p.sense, n_r)
-        cols = cols_t.T[::-1]  # (m, n), cols[i, j] for cell (i, j); index 0 along a line at i=m-1
-        n_unknowns = n_r + n_c
-        # Each resistor: terminals a and b, each an unknown's index or -1 for a fixed node,
-        # and for a fixed node the input row that sets it (-1: ground).
-        a, b, sa, sb, g = [], [], [], [], []
-
-        def add(ta, tb, fa, fb, cond):
-            for lst, val in ((a, ta), (b, tb), (sa, fa), (sb, fb), (g, cond)):
-                lst.append(np.broadcast_to(val, ta.shape).ravel())
-
-        row_id = np.arange(m)[:, None]
-        first = rows[:, :1]
-        add(rows, cols, np.where(rows < 0, row_id, -1), -1, self.G)
-        if p.row_segment > 0:
-            add(rows[:, 1:], rows[:, :-1], -1, -1, 1.0 / p.row_segment)
-        if p.row_segment > 0 or p.driver > 0:
-            add(first, np.full_like(first, -1), -1, row_id, g_drv)
-        if p.col_segment > 0:
-            add(cols[:-1], cols[1:], -1, -1, 1.0 / p.col_segment)
-        if p.col_segment > 0 or p.sense > 0:
-            add(cols[-1:], np.full((1, n), -1), -1, -1, g_sns)
-        a, b, sa, sb, g = map(np.concatenate, (a, b, sa, sb, g))
-        n_res = a.size
-        n_dev = m * n
-        Au = self._incidence(a, b, n_unknowns)
-        Av = self._incidence(sa, sb, m)
-        Dg = sp.diags(g)
-        L = (Au.T @ Dg @ Au).tocsc()
-        self._rhs = -(Au.T @ Dg @ Av).tocsr()
-        # Output j = sum of device currents into column j (KCL: nothing else leaves it).
-        sel = sp.csr_matrix((g[:n_dev], (np.tile(np.arange(n), m), np.arange(n_dev))),
-                            shape=(n, n_res))
-        self._out_u = (sel @ Au).tocsr()
-        self._out_v = (sel @ Av).tocsr()
-        wires = slice(n_dev, n_res)
-        self._wire_u, self._wire_v, self._wire_g = Au[wires], Av[wires], g[wires]
-        self._n_unknowns = n_unknowns
-        if n_unknowns:
-            # L is symmetric positive definite: a symmetric ordering and no pivoting keep the
-            # fill of the LU factors that of a Cholesky factor.
-            self._lu = splu(L, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
-                            options={"SymmetricMode": True})
+        inv = lambda r: 1.0 / r if r > 0 else math.inf  # noqa: E731
+        g_row, g_drv = inv(p.row_segment), inv(p.row_segment + p.driver)
+        g_col, g_last = inv(p.col_segment), inv(p.col_segment + p.sense)
+        # Sweep from the open far end of the rows towards the drivers. After column j:
+        # S (admittance of columns j.. seen from r_j), Y (outputs j.. as rows acting on r_j)
+        # and Phi (their wire dissipation as a quadratic form in r_j).
+        Y = np.empty((n, m))
+        S, Y[-1], Phi = self._column_line(g_col, g_last, G[:, -1])
+        for j in range(n - 2, -1, -1):
+            C, a, K = self._column_line(g_col, g_last, G[:, j])
+            if math.isinf(g_row):  # every row is one node: columns add in parallel
+                S, Phi = C + S, K + Phi
+            else:
+                T, U = self._segment(g_row, S)  # r_{j+1} = T r_j, segment drop U r_j
+                Y[j + 1:] = Y[j + 1:] @ T
+                S = C + g_row * U  # g (I - T) = g S (gI + S)^-1, the segment in series
+                Phi = K + g_row * (U @ U) + T @ Phi @ T
+            Y[j] = a
+        if math.isinf(g_drv):  # rows held at their source voltages
+            self._M, self._Q = Y, Phi
+        else:
+            T, U = self._segment(g_drv, S)
+            self._M = Y @ T
+            self._Q = g_drv * (U @ U) + T @ Phi @ T
+        self._Q = 0.5 * (self._Q + self._Q.T)
 
     @staticmethod
-    def _incidence(a, b, size):
-        """Sparse ``(n_res, size)`` map whose row r is ``e[a[r]] - e[b[r]]`` (-1 dropped)."""
-        k = np.arange(a.size)
-        ua, ub = a >= 0, b >= 0
-        return sp.csr_matrix(
-            (np.concatenate([np.ones(ua.sum()), -np.ones(ub.sum())]),
-             (np.concatenate([k[ua], k[ub]]), np.concatenate([a[ua], b[ub]]))),
-            shape=(a.size, size))
+    def _segment(g, S):
+        """``T = g (gI + S)^-1`` and ``U = I - T``, for a segment ``g`` feeding ``S``."""
+        Z = _spd_inverse(S + g * np.eye(S.shape[0]))
+        T = g * Z
+        # S Z equals I - g Z; the product avoids the cancellation when g >> |S|.
+        U = S @ Z
+        return T, 0.5 * (U + U.T)
 
     def _exact(self, X):
-        if self._n_unknowns:
-            # SuperLU's multi-right-hand-side solve measured about 2x slower than one
-            # contiguous solve per column (scipy 1.17), so solve column by column.
-            B = np.ascontiguousarray(np.asarray(self._rhs @ X).T)
-            x = np.stack([self._lu.solve(b) for b in B], axis=1)
-        else:
-            x = np.zeros((0, X.shape[1]))
-        I = self._out_u @ x + self._out_v @ X
-        drop = self._wire_u @ x + self._wire_v @ X
-        P = self._wire_g @ (drop * drop)
-        return np.asarray(I), np.asarray(P)
+        I = self._M @ X
+        P = np.einsum("ik,ik->k", X, self._Q @ X)
+        return I, P
 
     # --- first-order model ----------------------------------------------------------------
     def _first_order(self, X):

@@ -88,6 +88,10 @@ class Periphery:
                      "adc_time", "line_capacitance", "update_voltage", "update_overhead"):
             check_scalar(getattr(self, name), name, low=0.0)
 
+    def line_energy(self, n_line_pulses):
+        """Joules to charge ``n_line_pulses`` row or column lines to ``update_voltage``."""
+        return n_line_pulses * self.line_capacitance * self.update_voltage ** 2
+
     @classmethod
     def ideal(cls):
         """Exact converters, no output noise, no output bound (energies kept)."""

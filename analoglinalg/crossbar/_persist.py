@@ -1,18 +1,15 @@
 """Saving and loading a :class:`Crossbar`: one ``.npz`` file with a JSON header, no pickle."""
 
 import dataclasses
-import json
 import math
-import os
-import tempfile
-import zipfile
-from pathlib import Path
 
 import numpy as np
 
 from .. import devices as _devices
+from .._lib._persist import read_header, read_npz, write_npz
 from ..devices import Device, ProtonicPulseLaw, ResponseModel
 from ._cost import _COUNTERS, _ENERGIES, CostLedger, DigitalBaselines
+from ._parasitics import WireResistance
 from ._periphery import Periphery
 
 __all__ = ["load_crossbar", "save_crossbar"]
@@ -67,6 +64,8 @@ def _header(xb):
         "max_cycles": xb.max_cycles,
         "device": _device_to_json(xb.device),
         "periphery": dataclasses.asdict(xb.periphery),
+        "parasitics": (None if xb.parasitics is None
+                       else dataclasses.asdict(xb.parasitics)),
         "rng_state": xb.rng.bit_generator.state,
         "ledger": {name: getattr(ledger, name) for name in _COUNTERS + _ENERGIES}
         | {"latency": ledger.latency},
@@ -77,57 +76,18 @@ def _header(xb):
 
 def save_crossbar(xb, path):
     """Write ``xb``'s complete state to ``path`` atomically (temporary file, then rename)."""
-    path = Path(path)
-    arrays = {"header": np.frombuffer(json.dumps(_header(xb)).encode(), dtype=np.uint8),
-              "scale": np.asarray(xb.scale, dtype=np.float64)}
+    arrays = {"scale": np.asarray(xb.scale, dtype=np.float64)}
     for i, row in enumerate(xb.tiles):
         for j, tile in enumerate(row):
             for name in _TILE_ARRAYS:
                 arrays[f"tile_{i}_{j}_{name}"] = getattr(tile.devices, name)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        # mkstemp makes the file private (0600); give it the permissions open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return path
-
-
-def _read_npz(path):
-    # np.load leaves the file open when the zip directory is broken: own the handle.
-    with open(path, "rb") as fh:
-        try:
-            with np.load(fh, allow_pickle=False) as data:
-                return {name: data[name] for name in data.files}
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-            raise ValueError(f"{str(path)!r} is not a readable {FORMAT} file ({exc})") from exc
+    return write_npz(path, _header(xb), arrays)
 
 
 def load_crossbar(cls, path):
     """Rebuild a crossbar of class ``cls`` saved by :func:`save_crossbar`."""
-    arrays = _read_npz(path)
-    if "header" not in arrays or arrays["header"].dtype != np.uint8:
-        raise ValueError(f"{str(path)!r} is not a {FORMAT} file (no header)")
-    try:
-        header = json.loads(arrays["header"].tobytes().decode())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{str(path)!r} has a corrupt header ({exc})") from exc
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise ValueError(f"{str(path)!r} is not a {FORMAT} file "
-                         f"(format {header.get('format') if isinstance(header, dict) else None!r})")
-    if header.get("version") != VERSION:
-        raise ValueError(f"{str(path)!r} has {FORMAT} version {header.get('version')!r}; "
-                         f"this analoglinalg reads version {VERSION}")
+    arrays = read_npz(path, FORMAT)
+    header = read_header(path, arrays, FORMAT, VERSION)
     try:
         return _rebuild(cls, header, arrays)
     except (KeyError, TypeError, AttributeError) as exc:
@@ -144,7 +104,9 @@ def _rebuild(cls, header, arrays):
              periphery=Periphery(**header["periphery"]), scale=arrays["scale"],
              tile_shape=tuple(header["tile_shape"]), dtype=np.dtype(header["dtype"]),
              bit_length=header["bit_length"], max_cycles=header["max_cycles"],
-             rng=np.random.Generator(bit_generator()))
+             rng=np.random.Generator(bit_generator()),
+             parasitics=(None if header.get("parasitics") is None
+                         else WireResistance(**header["parasitics"])))
     if [len(xb.tiles), len(xb.tiles[0])] != header["tile_grid"]:
         raise ValueError("the saved tile grid does not match the tile shape")
     for i, row in enumerate(xb.tiles):

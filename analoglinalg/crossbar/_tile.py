@@ -4,6 +4,7 @@ import numpy as np
 
 from ..devices import DeviceArray
 from ._kernels import apply_counts, coincidence_update
+from ._parasitics import ParasiticSolver
 
 __all__ = ["Tile"]
 
@@ -15,9 +16,13 @@ class Tile:
     pulses. Scaling to and from the user's matrix is the :class:`Crossbar`'s job.
     """
 
-    def __init__(self, device, periphery, shape, generator):
+    def __init__(self, device, periphery, shape, generator, parasitics=None):
         self.device = device
         self.periphery = periphery
+        self.parasitics = None if parasitics is None or parasitics.is_ideal else parasitics
+        # Per read direction: the device states the solvers were built for, and the solvers
+        # of the device array and of its reference array.
+        self._solvers = {}
         self.devices = DeviceArray(device, shape, generator)
         self.kernel_args = device.response.kernel_args()
         mid = device.conductance(device.symmetry_point())
@@ -45,7 +50,7 @@ class Tile:
             xn *= levels
             np.rint(xn, out=xn)
             xn /= levels
-        y = self._integrate(W, xn, generator)
+        y = self._integrate(W, xn, generator, ledger, transpose)
         n_clipped = 0
         if p.out_bound is not None:
             retries = np.zeros(X.shape[1], dtype=np.int64)
@@ -57,7 +62,7 @@ class Tile:
                 retries[clipped] += 1
                 shrink = (2.0 ** retries[clipped]).astype(W.dtype)
                 retry = xn[:, clipped] / shrink
-                y[:, clipped] = self._integrate(W, retry, generator) * shrink
+                y[:, clipped] = self._integrate(W, retry, generator, ledger, transpose) * shrink
                 colmax[clipped] = np.abs(y[:, clipped]).max(axis=0)
                 ledger.n_reads += clipped.size
                 self._account_read(retry, ledger)
@@ -74,9 +79,9 @@ class Tile:
         y *= absmax
         return y, n_clipped
 
-    def _integrate(self, W, xn, generator):
+    def _integrate(self, W, xn, generator, ledger, transpose):
         p = self.periphery
-        y = W @ xn
+        y = W @ xn if self.parasitics is None else self._wire_read(xn, ledger, transpose)
         sigma_dev = self.device.read_noise
         if p.out_noise or sigma_dev:
             variance = np.full(xn.shape[1], p.out_noise ** 2)
@@ -86,6 +91,41 @@ class Tile:
             noise *= np.sqrt(variance).astype(np.float32)
             y += noise
         return y
+
+    def _wire_read(self, xn, ledger, transpose):
+        """``W xn`` as the array measures it through its resistive lines (device units).
+
+        The inputs drive their lines at ``xn * read_voltage``; the output is the difference
+        of the currents of the device array and of its reference array divided by
+        ``read_voltage * dG/dw``. The forward read drives the columns of ``W`` (the
+        solvers' input lines) and senses its rows; the transposed read swaps the roles.
+        """
+        d = self.device
+        dev, ref = self._parasitic_solvers(transpose)
+        V = xn.astype(np.float64) * d.read_voltage
+        i_dev, p_dev = dev.currents(V)
+        i_ref, p_ref = ref.currents(V)
+        ledger.read_energy += float(p_dev.sum() + p_ref.sum()) * self.periphery.integration_time
+        gain = d.read_voltage * (d.g_max - d.g_min) / (d.w_max - d.w_min)
+        return ((i_dev - i_ref) / gain).astype(self.weights.dtype)
+
+    def _parasitic_solvers(self, transpose):
+        # The factorisation holds while the states do: compare with the states it was built
+        # for (any write, reset, relaxation or load changes them) instead of trusting every
+        # writer to invalidate it.
+        d = self.devices
+        cached = self._solvers.get(transpose)
+        if (cached is not None and np.array_equal(cached[0], d.weights)
+                and np.array_equal(cached[1], d.w_ref)):
+            return cached[2]
+        w_ref = d.w_ref.astype(np.float64)
+        solvers = []
+        for w in (d.weights.astype(np.float64) + w_ref, w_ref):
+            # States past the nominal range can map below zero siemens; no device does.
+            G = np.maximum(self.device.conductance(w), 0.0)
+            solvers.append(ParasiticSolver(G if transpose else G.T, self.parasitics))
+        self._solvers[transpose] = (d.weights.copy(), d.w_ref.copy(), tuple(solvers))
+        return self._solvers[transpose][2]
 
     def _account_read(self, xn, ledger):
         p = self.periphery
