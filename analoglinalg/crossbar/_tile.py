@@ -41,10 +41,10 @@ class Tile:
         """Analog product of the tile (or its transpose) with the columns of ``X``."""
         p = self.periphery
         W = self.weights.T if transpose else self.weights
-        absmax = np.abs(X).max(axis=0).astype(W.dtype)
+        # The scale stays in float64: a column of tiny values must not overflow 1/absmax.
+        absmax = np.abs(X).max(axis=0).astype(np.float64)
         absmax[absmax == 0] = 1.0
-        xn = X.astype(W.dtype)
-        xn *= 1.0 / absmax
+        xn = (X / absmax).astype(W.dtype)
         if p.dac_bits is not None:
             levels = np.float32(2.0 ** (p.dac_bits - 1) - 1.0)
             xn *= levels
@@ -76,8 +76,7 @@ class Tile:
                 np.rint(y, out=y)
                 y *= step
         self._account_read(xn, ledger)
-        y *= absmax
-        return y, n_clipped
+        return y * absmax, n_clipped
 
     def _integrate(self, W, xn, generator, ledger, transpose):
         p = self.periphery

@@ -219,8 +219,9 @@ class PiecewiseStep(ResponseModel):
 
     @staticmethod
     def _interp(nodes, w, w_min, w_max):
-        grid = np.linspace(w_min, w_max, len(nodes))
-        return np.interp(np.asarray(w, dtype=float), grid, nodes)
+        # Interpolate on the node index so that the bounds may be per-device arrays.
+        position = (np.asarray(w, dtype=float) - w_min) / (np.asarray(w_max) - w_min)
+        return np.interp(position * (len(nodes) - 1), np.arange(len(nodes)), nodes)
 
     def q_up(self, w, w_min, w_max):
         return self._interp(self.nodes_up, w, w_min, w_max)

@@ -15,13 +15,6 @@ _MODES = ("stochastic", "deterministic", "mean_field")
 _INITS = ("glorot", "zeros")
 
 
-def _flush_subnormal(X):
-    # The DAC works in float32 and normalises each input vector by its largest entry; a
-    # vector whose entries are all below float32's smallest normal number would overflow
-    # that normalisation, and no DAC resolves such values anyway.
-    return np.where(np.abs(X) < np.finfo(np.float32).tiny, 0.0, X)
-
-
 class AnalogLinear:
     """``y = W x + b`` with ``W`` held by one or more crossbars.
 
@@ -172,7 +165,7 @@ class AnalogLinear:
         -------
         ndarray of shape (batch, n_out)
         """
-        X = _flush_subnormal(check_finite_array(X, "X", ndim=2, shape=(None, self.n_in)))
+        X = check_finite_array(X, "X", ndim=2, shape=(None, self.n_in))
         Y = np.zeros((X.shape[0], self.n_out))
         for name, c in self.coefficients.items():
             if c != 0:
@@ -192,8 +185,7 @@ class AnalogLinear:
         -------
         ndarray of shape (batch, n_in)
         """
-        delta = _flush_subnormal(check_finite_array(delta, "delta", ndim=2,
-                                                    shape=(None, self.n_out)))
+        delta = check_finite_array(delta, "delta", ndim=2, shape=(None, self.n_out))
         G = np.zeros((delta.shape[0], self.n_in))
         for name, c in self.coefficients.items():
             if c != 0:
