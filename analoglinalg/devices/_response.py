@@ -82,11 +82,12 @@ class ConstantStep(ResponseModel):
 
 @dataclass(frozen=True)
 class LinearStep(ResponseModel):
-    """Step size linear in the state: ``q_up = 1 - gamma_up*w/w_max``, ``q_down = 1 - gamma_down*w/w_min``.
+    """Step size linear in the state.
 
-    ``gamma = 1`` in both directions gives soft bounds (:class:`SoftBounds`). The electrochemical
-    devices (Li-ion and metal-oxide ECRAM) are fitted by this family (aihwkit's
-    ``LinearStepDevice`` presets of Tang et al. 2018 and Kim et al. 2019).
+    ``q_up = 1 - gamma_up*w/w_max`` and ``q_down = 1 - gamma_down*w/w_min``. ``gamma = 1`` in
+    both directions gives soft bounds (:class:`SoftBounds`). The electrochemical devices
+    (Li-ion and metal-oxide ECRAM) are fitted by this family (aihwkit's ``LinearStepDevice``
+    presets of Tang et al. 2018 and Kim et al. 2019).
 
     Parameters
     ----------
@@ -114,7 +115,10 @@ class LinearStep(ResponseModel):
 
 @dataclass(frozen=True)
 class SoftBounds(LinearStep):
-    """Steps shrink linearly to zero at the bounds: ``q_up = 1 - w/w_max``, ``q_down = 1 - w/w_min``."""
+    """Steps shrink linearly to zero at the bounds.
+
+    ``q_up = 1 - w/w_max`` and ``q_down = 1 - w/w_min``.
+    """
 
     gamma_up: float = field(default=1.0, init=False)
     gamma_down: float = field(default=1.0, init=False)
