@@ -285,9 +285,7 @@ class Crossbar(LinearOperator):
             observed = d.weights.astype(np.float64)
             if sigma:
                 observed = observed + sigma * self._rng.standard_normal(d.shape)
-            self.cost.n_verify_reads += 1
-            self.cost.read_energy += (tile._cell_read_power * tile.periphery.integration_time
-                                      * d.weights.size)
+            tile.account_verify_read(self.cost)
             if counts is not None:
                 reliable = np.abs(counts) >= 8
                 measured = (observed - previous)[reliable] / counts[reliable]

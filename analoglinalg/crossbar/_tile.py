@@ -175,6 +175,8 @@ class Tile:
     def relax(self, dt):
         self.devices.relax(dt)
 
-    def line_pulse_energy(self, n_line_pulses):
-        p = self.periphery
-        return n_line_pulses * p.line_capacitance * p.update_voltage ** 2
+    def account_verify_read(self, ledger):
+        """Put one write-verify read of the whole array (every device once) on the ledger."""
+        ledger.n_verify_reads += 1
+        ledger.read_energy += (self._cell_read_power * self.periphery.integration_time
+                               * self.weights.size)
