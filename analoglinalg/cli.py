@@ -130,10 +130,25 @@ def _cmd_demo(args, parser):
         import matplotlib  # noqa: F401
     except ImportError:
         parser.error("the demo draws figures and needs matplotlib: pip install matplotlib")
+    from analoglinalg._demo.summary import ratio, summary_rows
+
     report, results = run_demo(args.outdir, sections=args.sections, quick=args.quick,
                                seed=args.seed)
-    rows = [(r.name, f"{r.seconds:.1f} s", len(r.figures)) for r in results]
-    print(_table(rows, ("section", "time", "figures")))
+    rows = [(r.name, f"{r.seconds:.1f} s", f"{r.cpu_seconds:.1f} s", len(r.figures))
+            for r in results]
+    rows.append(("total", f"{sum(r.seconds for r in results):.1f} s",
+                 f"{sum(r.cpu_seconds for r in results):.1f} s",
+                 sum(len(r.figures) for r in results)))
+    print(_table(rows, ("section", "time", "cpu time", "figures")))
+    if any(r.name == "summary" for r in results):
+        energy = summary_rows({r.name: r.ledgers for r in results if r.ledgers})
+        if energy:
+            print()
+            print(_table([(row["workload"], _si(row["energy"], "J"), _si(row["latency"], "s"),
+                           _si(row["gpu"], "J"), ratio(row["gpu"], row["energy"]))
+                          for row in energy],
+                         ("workload", "analog energy", "analog latency", "GPU energy",
+                          "GPU / analog")))
     print(f"report: {report}")
     print(f"outdir: {report.parent.resolve()}")
     return 0

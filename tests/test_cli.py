@@ -129,3 +129,94 @@ def test_bench_runs_scripts_and_reports_failures(monkeypatch, tmp_path, capfd):
     assert cli.main(["bench", "--only", "ok"]) == 0
     assert cli.main(["bench", "--only", "missing"]) == 2
     assert "['bad', 'ok']" in capfd.readouterr().err
+
+
+def _ledger_of_reads(n_reads, shape=(3, 2)):
+    """A ledger holding ``n_reads`` matvecs of an ideal ``shape`` crossbar."""
+    from analoglinalg import Crossbar
+
+    xb = Crossbar(shape, device="ideal", periphery="ideal", rng=0)
+    for _ in range(n_reads):
+        xb.matvec(np.ones(shape[1]))
+    return xb.cost
+
+
+@pytest.fixture
+def ledger_sections(monkeypatch):
+    """``one`` returns a ledger, ``two`` a list of ledgers, ``last`` collects what came before."""
+    seen = {}
+
+    def module(name, run):
+        mod = types.ModuleType(f"fake_demo_{name}")
+        mod.run = run
+        monkeypatch.setitem(sys.modules, mod.__name__, mod)
+        return name, mod.__name__
+
+    def last(outdir, quick, rng, ledgers=None):
+        seen.update(ledgers)
+        return "collected"
+
+    monkeypatch.setattr(demo, "SECTIONS", (
+        module("plain", lambda outdir, quick, rng: "no ledgers"),
+        module("one", lambda outdir, quick, rng: ("one", {"w1": _ledger_of_reads(2)})),
+        module("two", lambda outdir, quick, rng: (
+            "two", {"w2": [_ledger_of_reads(1), _ledger_of_reads(3)]})),
+        module("last", last),
+    ))
+    return seen
+
+
+def test_run_demo_passes_ledgers_to_later_sections(ledger_sections, tmp_path):
+    report, results = demo.run_demo(tmp_path, progress=False)
+    assert [r.name for r in results] == ["plain", "one", "two", "last"]
+    assert results[0].ledgers == {} and results[3].ledgers == {}
+    assert sorted(ledger_sections) == ["one", "two"]
+    # 3 x 2 array: 6 MACs per matvec; a list of ledgers is added up (1 + 3 reads).
+    assert ledger_sections["one"]["w1"].n_macs == 2 * 6
+    assert ledger_sections["two"]["w2"].n_reads == 4
+    assert ledger_sections["two"]["w2"].n_macs == 4 * 6
+    assert "collected" in report.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("returned", [42, ("body",), ("body", {"w": "not a ledger"}),
+                                      ("body", {"w": []})])
+def test_run_demo_rejects_malformed_section_returns(monkeypatch, tmp_path, returned):
+    mod = types.ModuleType("fake_demo_bad")
+    mod.run = lambda outdir, quick, rng: returned
+    monkeypatch.setitem(sys.modules, mod.__name__, mod)
+    monkeypatch.setattr(demo, "SECTIONS", (("bad", mod.__name__),))
+    with pytest.raises(TypeError, match="demo section 'bad'"):
+        demo.run_demo(tmp_path, progress=False)
+
+
+def test_summary_rows_use_the_gokmen_vlasov_baselines():
+    from analoglinalg._demo.summary import ratio, summary_rows
+
+    ledger = _ledger_of_reads(5)
+    rows = summary_rows({"sec": {"work": ledger}})
+    assert [r["workload"] for r in rows] == ["work", "total"]
+    macs = 5 * 6
+    # GV16 Table 1: K40 at 17.8 GOPS/W and Power8 at 2.7 GOPS/W, one MAC = 2 operations.
+    np.testing.assert_allclose(rows[0]["gpu"], macs * 2 / 17.8e9, rtol=1e-12)
+    np.testing.assert_allclose(rows[0]["cpu"], macs * 2 / 2.7e9, rtol=1e-12)
+    np.testing.assert_allclose(rows[0]["asic"], macs * 2 / 10e12, rtol=1e-12)
+    assert rows[1]["energy"] == rows[0]["energy"] == ledger.energy > 0
+    assert ratio(2.0, 1.0) == "2x" and ratio(1234.0, 1.0) == "1,234x" and ratio(1.0, 0.0) == "-"
+    assert summary_rows({}) == []
+
+
+def test_summary_section_writes_table_and_figure(tmp_path):
+    from analoglinalg._demo import summary
+
+    text = summary.run(tmp_path, True, np.random.default_rng(0),
+                       ledgers={"sec": {"work": _ledger_of_reads(2)}})
+    assert "| sec | work |" in text and "**total**" in text
+    assert (tmp_path / "summary_energy.png").read_bytes()[:8] == PNG_MAGIC
+    assert "nothing to compare" in summary.run(tmp_path, True, None, ledgers={})
+
+
+def test_run_demo_rerun_into_same_folder_finds_figures(fake_sections, tmp_path):
+    demo.run_demo(tmp_path, seed=1, progress=False)
+    _, results = demo.run_demo(tmp_path, seed=1, progress=False)
+    assert results[1].figures == ("beta_line.png",)
+    assert all(r.cpu_seconds >= 0 for r in results)

@@ -53,4 +53,4 @@ def run(outdir, quick, rng):
         "```",
         xb.cost.summary(),
         "```",
-    ])
+    ]), {f"CG solve, {n}x{n} protonic": xb.cost}

@@ -49,4 +49,5 @@ def run(outdir, quick, rng):
     for label, (acc, pulses, energy) in curves.items():
         lines.append(f"| `{label}` | {acc[-1]:.3f} | {pulses:.3g} | {energy:.2e} |")
     lines += ["", "SHD is our reconstruction of Onen et al. (2022) from its abstract."]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", {f"MLP training, {label}": [
+        xb.cost for layer in est.network_.layers for xb in layer.arrays.values()]}

@@ -14,6 +14,12 @@ class DigitalBaselines:
     Defaults: CPU and GPU from Gokmen & Vlasov (2016), Table 1 (IBM Power8 at 2.7 GOPS/W,
     NVIDIA K40 at 17.8 GOPS/W; one MAC = 2 ops); digital ASIC at 10 TOPS/W, the figure of
     Onen's talk slides for digital accelerators (a slide number, not a measured one).
+
+    Examples
+    --------
+    >>> from analoglinalg.crossbar import DigitalBaselines
+    >>> round(DigitalBaselines().gpu_mac_energy * 1e12, 1)  # picojoules per MAC
+    112.4
     """
 
     cpu_mac_energy: float = 2.0 / 2.7e9

@@ -40,6 +40,15 @@ class UpdateReport:
         split into several cycles).
     bit_length : int
         Pulse slots per cycle (stochastic mode), else 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from analoglinalg import Crossbar
+    >>> xb = Crossbar((3, 2), device="ideal", periphery="ideal", rng=0)
+    >>> report = xb.rank1_update(np.ones(3), np.ones(2), 0.01, mode="deterministic")
+    >>> report.n_pulses, report.n_saturated  # 6 devices x 0.01 / dw_min (2e-4)
+    (300, 0)
     """
 
     n_pulses: int

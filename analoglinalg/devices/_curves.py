@@ -22,6 +22,13 @@ class ResponseCurve:
     w : ndarray of shape (n_up + n_down + 1, n_devices)
         Row 0 is the start (each device's lower bound), row ``k`` the state after pulse ``k``.
     n_up, n_down : int
+
+    Examples
+    --------
+    >>> from analoglinalg.devices import response_curve
+    >>> curve = response_curve("ideal", n_up=10, n_down=10, nominal=True)
+    >>> round(float(curve.w[10, 0] - curve.w[0, 0]), 6)  # ten steps of dw_min = 2e-4
+    0.002
     """
 
     device: Device

@@ -16,6 +16,15 @@ __all__ = ["get_device", "list_devices", "register_device"]
 _REGISTRY = {}
 
 
+class _UnknownDeviceError(KeyError, ValueError):
+    """An unknown preset name: a KeyError for the registry lookup, and a ValueError like every
+    other invalid argument (``Crossbar(device=...)``, estimators' ``device``)."""
+
+    def __str__(self):
+        # KeyError's str() is the repr of its message; show the message itself.
+        return str(self.args[0])
+
+
 def register_device(device, *, overwrite=False):
     """Add ``device`` to the registry under ``device.name``.
 
@@ -51,7 +60,8 @@ def get_device(name):
     Raises
     ------
     KeyError
-        For an unknown name; the message lists the valid ones.
+        For an unknown name; the message lists the valid ones. The exception is also a
+        ValueError, as for every other invalid argument.
 
     Examples
     --------
@@ -67,12 +77,19 @@ def get_device(name):
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise KeyError(f"unknown device {name!r}; valid names: "
-                       f"{', '.join(sorted(_REGISTRY))}") from None
+        raise _UnknownDeviceError(f"unknown device {name!r}; valid names: "
+                                  f"{', '.join(sorted(_REGISTRY))}") from None
 
 
 def list_devices():
-    """Names of the registered devices, presets first in the order they were defined."""
+    """Names of the registered devices, presets first in the order they were defined.
+
+    Examples
+    --------
+    >>> from analoglinalg.devices import list_devices
+    >>> list_devices()[:2]
+    ['protonic_psg_2022', 'protonic_psg_2021']
+    """
     return list(_REGISTRY)
 
 

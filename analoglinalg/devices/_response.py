@@ -35,6 +35,13 @@ class ResponseModel:
     device whose bounds are ``w_min`` and ``w_max``. The factors multiply the device's
     nominal step: an up pulse moves ``w`` by ``dw_up * q_up(w)``, a down pulse by
     ``-dw_down * q_down(w)``.
+
+    Examples
+    --------
+    >>> from analoglinalg.devices import SoftBounds
+    >>> model = SoftBounds()
+    >>> float(model.asymmetric_part(0.5, -1.0, 1.0))  # down steps exceed up steps above 0
+    0.5
     """
 
     code = -1
@@ -69,6 +76,12 @@ class ConstantStep(ResponseModel):
     """Every pulse moves the state by the same step until it is clipped at a bound.
 
     The device of the Gokmen & Vlasov (2016) RPU specification.
+
+    Examples
+    --------
+    >>> from analoglinalg.devices import ConstantStep
+    >>> ConstantStep().q_up([-0.5, 0.0, 0.5], -1.0, 1.0).tolist()
+    [1.0, 1.0, 1.0]
     """
 
     code = CONSTANT
@@ -93,6 +106,13 @@ class LinearStep(ResponseModel):
     ----------
     gamma_up, gamma_down : float
         Slopes of the up and down step, non-negative.
+
+    Examples
+    --------
+    >>> from analoglinalg.devices import LinearStep
+    >>> model = LinearStep(gamma_up=0.1153, gamma_down=0.5085)
+    >>> round(float(model.q_up(-0.8276, -0.8276, 1.1724)), 4)  # aihwkit's Li-ECRAM fit
+    1.0814
     """
 
     gamma_up: float = 0.0
@@ -118,6 +138,12 @@ class SoftBounds(LinearStep):
     """Steps shrink linearly to zero at the bounds.
 
     ``q_up = 1 - w/w_max`` and ``q_down = 1 - w/w_min``.
+
+    Examples
+    --------
+    >>> from analoglinalg.devices import SoftBounds
+    >>> SoftBounds().q_up([0.0, 0.3, 0.6], -0.6, 0.6).round(3).tolist()
+    [1.0, 0.5, 0.0]
     """
 
     gamma_up: float = field(default=1.0, init=False)
@@ -130,6 +156,14 @@ class ExpStep(ResponseModel):
 
     With ``z = 2*a*w/(w_max - w_min) + b``: ``q_up = max(0, 1 - A_up*exp(gamma_up*z))`` and
     ``q_down = max(0, 1 - A_down*exp(-gamma_down*z))``.
+
+    Examples
+    --------
+    >>> from analoglinalg.devices import ExpStep
+    >>> model = ExpStep(A_up=-1.18445, A_down=-0.081404, gamma_up=5.0, gamma_down=5.0,
+    ...                 a=-0.5, b=-0.5)
+    >>> round(float(model.q_up(0.0, -1, 1)), 3), round(float(model.q_down(0.0, -1, 1)), 3)
+    (1.097, 1.992)
     """
 
     A_up: float = 0.00081
@@ -165,6 +199,12 @@ class PowStep(ResponseModel):
     With ``omega = (w_max - w)/(w_max - w_min)``: ``q_up = omega**gamma_up`` and
     ``q_down = (1 - omega)**gamma_down``, where ``gamma_up = gamma*(1 + up_down)`` and
     ``gamma_down = gamma*(1 - up_down)``.
+
+    Examples
+    --------
+    >>> from analoglinalg.devices import PowStep
+    >>> PowStep(gamma=2.0).q_up([-1.0, 0.0, 1.0], -1.0, 1.0).tolist()
+    [1.0, 0.25, 0.0]
     """
 
     gamma: float = 1.0
@@ -199,6 +239,13 @@ class PiecewiseStep(ResponseModel):
     ----------
     nodes_up, nodes_down : array_like
         Non-negative step factors at equally spaced states (at least 2 nodes each).
+
+    Examples
+    --------
+    >>> from analoglinalg.devices import PiecewiseStep
+    >>> model = PiecewiseStep(nodes_up=(1.0, 0.0), nodes_down=(0.0, 1.0))
+    >>> float(model.q_up(0.0, -1.0, 1.0)), float(model.q_down(0.5, -1.0, 1.0))
+    (0.5, 0.75)
     """
 
     nodes_up: tuple = (1.0, 1.0)
