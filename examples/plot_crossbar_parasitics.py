@@ -22,7 +22,7 @@ import numpy as np
 from analoglinalg.crossbar._parasitics import ParasiticSolver, WireResistance
 
 rng = np.random.default_rng(0)
-sizes = [8, 16, 32, 64, 128]
+sizes = [8, 16, 32, 64]
 ratios = [1e-6, 1e-5, 1e-4, 1e-3]
 g_max = 1e-4
 

@@ -390,6 +390,20 @@ class Crossbar(LinearOperator):
     def _adjoint(self):
         return _CrossbarAdjoint(self)
 
+    # SciPy's wrappers check shapes too, but their 'dimension mismatch' names neither the
+    # operand nor its shape; these checks run first and say both.
+    def matvec(self, x):
+        return super().matvec(_check_operand(x, self.shape[1], vector=True))
+
+    def rmatvec(self, x):
+        return super().rmatvec(_check_operand(x, self.shape[0], vector=True))
+
+    def matmat(self, X):
+        return super().matmat(_check_operand(X, self.shape[1], vector=False))
+
+    def rmatmat(self, X):
+        return super().rmatmat(_check_operand(X, self.shape[0], vector=False))
+
     def _finish_read(self, k, n_clipped, n_outputs):
         p = self.periphery
         self.cost.n_reads += k
@@ -497,6 +511,9 @@ class Crossbar(LinearOperator):
         row_negative = (u < 0) ^ (alpha < 0)
         col_negative = v < 0
         pulses = saturated = 0
+        # Over several cycles a device that stays at a bound must be counted once: remember
+        # which devices any cycle touched and count those at a bound at the end.
+        touched = {} if cycles > 1 else None
         for _ in range(cycles):
             row_bits, row_pulses = pack_pulse_trains(p_rows, bl, self._rng)
             col_bits, col_pulses = pack_pulse_trains(p_cols, bl, self._rng)
@@ -506,8 +523,14 @@ class Crossbar(LinearOperator):
                                                col_negative[c], self._seed())
                 cycle_pulses += p
                 saturated += s
+                if touched is not None:
+                    hit = (row_bits[r][:, None] & col_bits[c][None, :]) != 0
+                    touched[id(tile)] = touched.get(id(tile), False) | hit
             self._account_update(cycle_pulses, row_pulses + col_pulses, bl)
             pulses += cycle_pulses
+        if touched is not None:
+            saturated = sum(tile.count_at_bounds(touched[id(tile)])
+                            for _, tile in self._each_tile() if id(tile) in touched)
         return UpdateReport(pulses, saturated, cycles, bl)
 
     def _deterministic_update(self, u, v, alpha):
@@ -602,6 +625,21 @@ class Crossbar(LinearOperator):
         tiles = f"{len(self._row_blocks)}x{len(self._col_blocks)} tiles"
         return (f"<{self.shape[0]}x{self.shape[1]} Crossbar of {self.device.name!r} devices, "
                 f"{tiles}, dtype={self.dtype}>")
+
+
+def _check_operand(x, n, *, vector):
+    """Raise a ValueError naming ``x`` and its shape unless it fits an operand of length ``n``."""
+    if hasattr(x, "shape") and not hasattr(x, "toarray"):
+        shape = tuple(x.shape)
+        if vector:
+            ok = shape in ((n,), (n, 1))
+            want = f"({n},) or ({n}, 1)"
+        else:
+            ok = len(shape) == 2 and shape[0] == n
+            want = f"({n}, k)"
+        if not ok:
+            raise ValueError(f"x must have shape {want} for this {n}-input operator, got {shape}")
+    return x
 
 
 class _CrossbarAdjoint(LinearOperator):

@@ -175,6 +175,12 @@ class Tile:
     def relax(self, dt):
         self.devices.relax(dt)
 
+    def count_at_bounds(self, mask):
+        """Number of devices selected by ``mask`` that sit at one of their bounds."""
+        d = self.devices
+        w = d.w
+        return int(np.count_nonzero(mask & ((w <= d.b_min) | (w >= d.b_max))))
+
     def account_verify_read(self, ledger):
         """Put one write-verify read of the whole array (every device once) on the ledger."""
         ledger.n_verify_reads += 1
