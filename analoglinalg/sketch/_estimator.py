@@ -145,7 +145,7 @@ class AnalogTruncatedSVD(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         check_choice(self.power_iteration_normalizer, "power_iteration_normalizer", _NORMALIZERS)
         generator = as_generator(self.random_state)
         op, xb = as_operand(X, "X", device=self.device, periphery=self.periphery,
-                            rng=None if self.device is None else generator.spawn(1)[0])
+                            generator=generator)
         U, s, Vt = _randomized_svd(op, self.n_components, self.n_oversamples, self.n_iter,
                                    self.power_iteration_normalizer, "auto", False, generator,
                                    analog=xb is not None)

@@ -121,8 +121,7 @@ def randomized_eigh(A, n_components, *, n_oversamples=10, rng=None, device=None,
         scale = np.linalg.norm(A, 1)
         if np.linalg.norm(A - A.T, 1) > 100 * A.shape[0] * np.finfo(np.float64).eps * scale:
             raise ValueError("A must be symmetric, got a dense array with A != A.T")
-    op, xb = as_operand(A, device=device, periphery=periphery,
-                        rng=None if device is None else generator.spawn(1)[0])
+    op, xb = as_operand(A, device=device, periphery=periphery, generator=generator)
     size = min(op.shape[0], n_components + n_oversamples)
     w, V = _nystrom(op, n_components, size, generator)
     return (w, V, crossbar_cost(xb)) if return_cost else (w, V)

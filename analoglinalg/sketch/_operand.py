@@ -92,11 +92,13 @@ def check_device_args(A, device, periphery):
         raise ValueError("periphery was given without device; pass device as well")
 
 
-def as_operand(A, name="A", *, device=None, periphery=None, rng=None):
+def as_operand(A, name="A", *, generator, device=None, periphery=None):
     """Validate ``A`` and wrap it; program it onto a crossbar when ``device`` is given.
 
     Returns ``(operand, crossbar)`` where ``crossbar`` is the Crossbar the products run on
-    (``None`` on the digital path).
+    (``None`` on the digital path). The crossbar gets a child spawned from ``generator``, so
+    its randomness never shifts the caller's own draws, and the digital path leaves
+    ``generator`` untouched.
     """
     check_device_args(A, device, periphery)
     if isinstance(A, LinearOperator):
@@ -122,7 +124,8 @@ def as_operand(A, name="A", *, device=None, periphery=None, rng=None):
     if device is not None:
         from ..crossbar import Crossbar
 
-        xb = Crossbar.from_matrix(A, device=device, periphery=periphery, rng=rng)
+        xb = Crossbar.from_matrix(A, device=device, periphery=periphery,
+                                  rng=generator.spawn(1)[0])
         return Operand(xb, "operator"), xb
     return Operand(A, "dense"), None
 

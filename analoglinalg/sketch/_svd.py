@@ -144,8 +144,7 @@ def randomized_range_finder(A, size, *, n_iter, power_iteration_normalizer="auto
     check_choice(power_iteration_normalizer, "power_iteration_normalizer", _NORMALIZERS)
     n_iter = _check_n_iter(n_iter, allow_auto=False)
     size = check_scalar(size, "size", kind=numbers.Integral, low=1)
-    op, xb = as_operand(A, device=device, periphery=periphery,
-                        rng=None if device is None else generator.spawn(1)[0])
+    op, xb = as_operand(A, device=device, periphery=periphery, generator=generator)
     normalizer = _resolve_normalizer(power_iteration_normalizer, n_iter, xb is not None)
     Q = _range_finder(op, size, n_iter, normalizer, generator)
     return (Q, crossbar_cost(xb)) if return_cost else Q
@@ -274,8 +273,7 @@ def randomized_svd(A, n_components, *, n_oversamples=10, n_iter="auto",
     shape = getattr(A, "shape", None)
     if shape is not None and len(shape) == 2:
         _check_components(n_components, shape)
-    op, xb = as_operand(A, device=device, periphery=periphery,
-                        rng=None if device is None else generator.spawn(1)[0])
+    op, xb = as_operand(A, device=device, periphery=periphery, generator=generator)
     _check_components(n_components, op.shape)
     U, s, Vt = _randomized_svd(op, n_components, n_oversamples, n_iter,
                                power_iteration_normalizer, transpose, flip_sign, generator,

@@ -5,9 +5,9 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
-from tqdm.auto import tqdm
 
 from .._lib._validation import check_scalar
+from ._batches import row_batches
 
 __all__ = ["FrequentDirections"]
 
@@ -101,10 +101,9 @@ class FrequentDirections(TransformerMixin, BaseEstimator):
         self._validate_params()
         X = validate_data(self, X, reset=True, dtype=np.float64)
         self._start(X.shape[1])
-        steps = range(0, X.shape[0], self.batch_size)
-        for start in tqdm(steps, disable=not self.verbose, desc="FrequentDirections",
-                          unit="batch"):
-            self._insert(X[start:start + self.batch_size])
+        for batch in row_batches(X, self.batch_size, verbose=self.verbose,
+                                 desc="FrequentDirections"):
+            self._insert(batch)
         self._finish()
         return self
 

@@ -5,9 +5,9 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
-from tqdm.auto import tqdm
 
 from .._lib._validation import check_scalar
+from ._batches import row_batches
 from ._three_sketch import ThreeSketch
 
 __all__ = ["StreamingSVD"]
@@ -116,9 +116,8 @@ class StreamingSVD(TransformerMixin, BaseEstimator):
         """
         X = validate_data(self, X, reset=True, dtype=np.float64)
         self._start(X.shape[1])
-        steps = range(0, X.shape[0], self.batch_size)
-        for start in tqdm(steps, disable=not self.verbose, desc="StreamingSVD", unit="batch"):
-            self.sketch_.extend_rows(X[start:start + self.batch_size])
+        for batch in row_batches(X, self.batch_size, verbose=self.verbose, desc="StreamingSVD"):
+            self.sketch_.extend_rows(batch)
         self.n_samples_seen_ = X.shape[0]
         self._finish()
         return self

@@ -331,7 +331,7 @@ class ThreeSketch:
             For indices out of range, repeated indices, a wrong shape or non-finite data.
         """
         _, eta = check_coefficients(1.0, eta)
-        idx = _check_distinct(check_index(index, self._m, "index"), "index")
+        idx = _check_distinct_index(index, self._m)
         values = check_finite_array(values, "values", ndim=2, shape=(idx.size, self._n),
                                     dtype=np.float64)
         return self._update("factored", (selection(idx, self._m), values.T), 1.0, eta)
@@ -358,7 +358,7 @@ class ThreeSketch:
             For indices out of range, repeated indices, a wrong shape or non-finite data.
         """
         _, eta = check_coefficients(1.0, eta)
-        idx = _check_distinct(check_index(index, self._n, "index"), "index")
+        idx = _check_distinct_index(index, self._n)
         values = check_finite_array(values, "values", ndim=2, shape=(self._m, idx.size),
                                     dtype=np.float64)
         return self._update("factored", (values, selection(idx, self._n)), 1.0, eta)
@@ -570,7 +570,8 @@ def _check_shape_allow_zero(shape):
     return _check_shape(shape)
 
 
-def _check_distinct(idx, name):
+def _check_distinct_index(index, size):
+    idx = check_index(index, size, "index")
     if np.unique(idx).size != idx.size:
-        raise ValueError(f"{name} must not repeat entries, got {idx.tolist()}")
+        raise ValueError(f"index must not repeat entries, got {idx.tolist()}")
     return idx
