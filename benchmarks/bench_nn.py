@@ -4,11 +4,17 @@ An MLP 64-32-10 (relu, softmax cross-entropy, batch 16, learning rate 0.1) is tr
 ``sklearn.datasets.load_digits`` (features / 16, stratified 70/30 split) for ``--epochs``
 epochs with mean-field pulsed updates (the expected change of the stochastic pulse scheme,
 no pulse noise; the realistic periphery's read noise and ADC are on). Rows: device x rule,
-test accuracy mean +- std over ``--seeds`` seeds, device pulses and seconds per epoch
-(best over epochs), against scikit-learn's ``MLPClassifier`` (SGD, same architecture, batch
-and learning rate, no momentum) timed in the same run. BLAS is pinned to one thread.
+test accuracy mean +- std and [min, max] over ``--seeds`` seeds (seeds 0..n-1, all
+reported), device pulses, energy and modelled analog latency per epoch, devices per weight,
+and simulation seconds per epoch (best over epochs) against scikit-learn's
+``MLPClassifier`` (SGD, same architecture, batch and learning rate, no momentum) timed in
+the same run. BLAS is pinned to one thread.
 
-Run: ``python benchmarks/bench_nn.py [--quick]``.
+The SHD and Tiki-Taka transfer gains are also run at the value the linearised SHD
+oscillator calls critical damping for the dominant curvature (see ``_critical_gain``), and
+the seed's claim "SHD on protonic devices >= SGD on ideal devices" is checked seed by seed.
+
+Run: ``python benchmarks/bench_nn.py [--quick] [--epochs N] [--seeds N]``.
 """
 
 import argparse
@@ -22,25 +28,82 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
-from analoglinalg.nn import AnalogMLPClassifier
+from analoglinalg.devices import get_device
+from analoglinalg.nn import AnalogMLPClassifier, StochasticHamiltonianDescent, TikiTaka
 
-ROWS = [
-    ("ideal", "ideal", "sgd"),
-    ("protonic_psg_2022", None, "sgd"),
-    ("protonic_psg_2022", None, "tiki_taka"),
-    ("protonic_psg_2022", None, "shd"),
-    ("reram_gong_2018", None, "sgd"),
-    ("reram_gong_2018", None, "shd"),
-]
+LR, BATCH, HIDDEN = 0.1, 16, 32
+PROTONIC = "protonic_psg_2022"
 
 
-def _timed_fit(est, X, y, epochs, classes):
-    times = []
+def _timed_fit(est, X, y, epochs, classes, Xte, yte):
+    times, curve = [], []
     for _ in range(epochs):
         t = time.perf_counter()
         est.partial_fit(X, y, classes=classes)
         times.append(time.perf_counter() - t)
-    return min(times)
+        curve.append(est.score(Xte, yte))
+    return min(times), curve
+
+
+def _critical_gain(sk, X, y, device):
+    """Transfer gain lambda at which SHD's linearised oscillator is critically damped.
+
+    Per mini-batch and weight, ``A <- A - lr h (C - C*) - kappa A`` and ``C <- C + lam A``:
+    ``omega^2 = lam lr h`` and damping ratio ``zeta = kappa / (2 sqrt(lam lr h))``, so
+    ``zeta = 1`` at ``lam = kappa^2 / (4 lr h)``. ``h`` is the largest eigenvalue of the
+    output layer's Gauss-Newton matrix (power iteration, at a float SGD network trained for
+    one epoch); the friction is ``kappa = lr * sum_b |delta_b a_b^T| * G'(0) / scale``,
+    averaged over the weights and mini-batches (``G'`` the device's asymmetry slope per
+    device unit, ``scale`` the crossbar's matrix units per device unit).
+    """
+    W1, W2 = sk.coefs_
+    b1, b2 = sk.intercepts_
+    H = np.maximum(X @ W1 + b1, 0.0)
+    Z = H @ W2 + b2
+    P = np.exp(Z - Z.max(1, keepdims=True))
+    P /= P.sum(1, keepdims=True)
+    V = np.random.default_rng(0).standard_normal(W2.T.shape)
+    for _ in range(50):
+        Zv = H @ V.T
+        S = P * Zv - P * np.sum(P * Zv, axis=1, keepdims=True)
+        V_new = S.T @ H / len(X)
+        h = np.linalg.norm(V_new)
+        V = V_new / h
+    Y = np.eye(10)[y]
+    D = (P - Y) / BATCH
+    per_batch = np.abs(D).T @ np.abs(H) / (len(X) / BATCH)  # sum over a batch of |delta a|
+    slope = device.asymmetric_part(np.array([0.5]))[0] / 0.5
+    # Glorot init programmed at range_fraction 0.25: scale ~ a / 0.25, a = sqrt(6/(n_in+n_out)).
+    scale = np.sqrt(6.0 / (HIDDEN + 10)) / 0.25
+    kappa = LR * per_batch.mean() * slope / scale
+    return kappa**2 / (4 * LR * h), h, kappa
+
+
+def _row(label, make, seeds, epochs, data, classes):
+    Xtr, ytr, Xte, yte = data
+    accs, times, pulses, energy, latency, curves = [], [], [], [], [], []
+    for s in seeds:
+        est = make(s)
+        t, curve = _timed_fit(est, Xtr, ytr, epochs, classes, Xte, yte)
+        times.append(t)
+        curves.append(curve)
+        accs.append(curve[-1])
+        net = est.network_
+        pulses.append(net.n_pulses / epochs)
+        energy.append(net.energy / epochs)
+        latency.append(sum(xb.cost.latency for layer in net.layers
+                           for xb in layer.arrays.values()) / epochs)
+        per_weight = net.layers[0].n_devices / (net.layers[0].n_in * net.layers[0].n_out)
+    return dict(label=label, accs=np.array(accs), time=min(times), pulses=np.mean(pulses),
+                energy=np.mean(energy), latency=np.mean(latency), per_weight=per_weight,
+                curves=np.array(curves))
+
+
+def _print_row(r, base):
+    a = r["accs"]
+    print(f"{r['label']:<34}{a.mean():>7.4f} +- {a.std():.4f} [{a.min():.3f}, {a.max():.3f}]"
+          f"{r['per_weight']:>4.0f}{r['pulses']:>11.3g}{r['energy']:>11.3g}"
+          f"{r['latency']:>11.3g}{r['time']:>9.3f}{r['time'] / base:>8.0f}")
 
 
 def main():
@@ -50,41 +113,92 @@ def main():
     parser.add_argument("--seeds", type=int, default=None)
     args = parser.parse_args()
     epochs = args.epochs or (2 if args.quick else 5)
-    seeds = args.seeds or (1 if args.quick else 3)
+    n_seeds = args.seeds or (1 if args.quick else 3)
+    seeds = range(n_seeds)
     X, y = load_digits(return_X_y=True)
     X = X / 16.0
     Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
+    data = (Xtr, ytr, Xte, yte)
     classes = np.unique(y)
-    print(f"digits: {len(ytr)} train / {len(yte)} test, MLP 64-32-10, {epochs} epochs, "
-          f"{seeds} seeds, mean-field pulsed updates\n")
+    print(f"digits: {len(ytr)} train / {len(yte)} test, MLP 64-{HIDDEN}-10, lr {LR}, batch "
+          f"{BATCH}, {epochs} epochs, seeds {list(seeds)}, mean-field pulsed updates\n")
     with threadpool_limits(1):
         accs, times = [], []
-        for s in range(seeds):
-            sk = MLPClassifier((32,), solver="sgd", learning_rate_init=0.1, momentum=0.0,
-                               batch_size=16, alpha=0.0, random_state=s)
+        for s in seeds:
+            sk = MLPClassifier((HIDDEN,), solver="sgd", learning_rate_init=LR, momentum=0.0,
+                               batch_size=BATCH, alpha=0.0, random_state=s)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                times.append(_timed_fit(sk, Xtr, ytr, epochs, classes))
+                t, _ = _timed_fit(sk, Xtr, ytr, epochs, classes, Xte, yte)
+            times.append(t)
             accs.append(sk.score(Xte, yte))
         base = min(times)
-        header = (f"{'device':<20}{'rule':<11}{'test acc (mean+-std)':>22}"
-                  f"{'pulses/epoch':>14}{'s/epoch':>10}{'x sklearn':>11}")
+        sk1 = MLPClassifier((HIDDEN,), solver="sgd", learning_rate_init=LR, momentum=0.0,
+                            batch_size=BATCH, alpha=0.0, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            sk1.partial_fit(Xtr, ytr, classes=classes)
+        lam_c, h, kappa = _critical_gain(sk1, Xtr, ytr, get_device(PROTONIC))
+        print(f"SHD tuning (protonic, output layer): dominant curvature h = {h:.3g}, "
+              f"friction kappa = {kappa:.3g}/batch -> critical transfer gain "
+              f"lambda_c = kappa^2 / (4 lr h) = {lam_c:.3g}; damping ratio at the default "
+              f"lambda = 0.1: zeta = {kappa / (2 * np.sqrt(0.1 * LR * h)):.3g}; oscillation "
+              f"period at lambda_c: {2 * np.pi / np.sqrt(lam_c * LR * h):.3g} batches\n")
+
+        def est(rule, device=PROTONIC, periphery=None, lr=LR):
+            return lambda s: AnalogMLPClassifier((HIDDEN,), optimizer=rule, device=device,
+                                                 periphery=periphery, learning_rate=lr,
+                                                 batch_size=BATCH, random_state=s)
+
+        lam_mid = float(np.sqrt(lam_c * 0.1))
+        rows = [
+            ("ideal + sgd", est("sgd", "ideal", "ideal")),
+            ("protonic + sgd", est("sgd")),
+            ("protonic + tiki_taka", est("tiki_taka")),
+            ("protonic + shd (lambda 0.1)", est("shd")),
+            (f"protonic + shd (lambda {lam_mid:.2g})",
+             est(StochasticHamiltonianDescent(transfer_lr=lam_mid))),
+            (f"protonic + shd (lambda_c {lam_c:.2g})",
+             est(StochasticHamiltonianDescent(transfer_lr=lam_c))),
+            # Same omega^2 = lam lr h as the default, zeta three times larger (zeta ~ lr/lam).
+            ("protonic + shd (lr 0.3, lambda 0.033)",
+             est(StochasticHamiltonianDescent(transfer_lr=0.1 / 3), lr=0.3)),
+            ("protonic + tiki_taka (lambda 0.1)",
+             est(TikiTaka(transfer_lr=0.1))),
+            ("protonic + rwv", est("rwv")),
+            ("protonic + copies (k=4)", est("copies")),
+            ("reram_gong_2018 + sgd", est("sgd", "reram_gong_2018")),
+            ("reram_gong_2018 + shd", est("shd", "reram_gong_2018")),
+        ]
+        if args.quick:
+            rows = [rows[i] for i in (0, 1, 3, 7, 8)]
+        header = (f"{'device + rule':<34}{'test acc mean +- std [min, max]':>33}{'dpw':>4}"
+                  f"{'pulses/ep':>11}{'J/epoch':>11}{'s(hw)/ep':>11}{'s/epoch':>9}"
+                  f"{'x sk':>8}")
         print(header)
         print("-" * len(header))
-        print(f"{'sklearn MLPClassifier':<31}{np.mean(accs):>14.4f} +- {np.std(accs):.4f}"
-              f"{'-':>14}{base:>10.4f}{1.0:>11.1f}")
-        for device, periphery, rule in ROWS:
-            accs, times, pulses = [], [], []
-            for s in range(seeds):
-                est = AnalogMLPClassifier((32,), optimizer=rule, device=device,
-                                          periphery=periphery, learning_rate=0.1,
-                                          batch_size=16, random_state=s)
-                times.append(_timed_fit(est, Xtr, ytr, epochs, classes))
-                accs.append(est.score(Xte, yte))
-                pulses.append(est.network_.n_pulses / epochs)
-            t = min(times)
-            print(f"{device:<20}{rule:<11}{np.mean(accs):>14.4f} +- {np.std(accs):.4f}"
-                  f"{np.mean(pulses):>14.3g}{t:>10.3f}{t / base:>11.0f}")
+        a = np.array(accs)
+        print(f"{'sklearn MLPClassifier (float)':<34}{a.mean():>7.4f} +- {a.std():.4f} "
+              f"[{a.min():.3f}, {a.max():.3f}]{'-':>4}{'-':>11}{'-':>11}{'-':>11}"
+              f"{base:>9.4f}{1.0:>8.0f}")
+        results = {}
+        for label, make in rows:
+            r = _row(label, make, seeds, epochs, data, classes)
+            results[label] = r
+            _print_row(r, base)
+        print("\ndpw: devices per weight; s(hw)/ep: modelled analog latency per epoch (ledger);"
+              " s/epoch: simulation wall time (best epoch).")
+        ideal = results["ideal + sgd"]["accs"]
+        print("\nClaim 'SHD on protonic >= SGD on ideal' (per seed, final test accuracy):")
+        for label, r in results.items():
+            if "shd" in label and label.startswith("protonic"):
+                diff = r["accs"] - ideal
+                print(f"  {label:<34} minus ideal+sgd: {np.array2string(diff, precision=3)}"
+                      f"  mean {diff.mean():+.4f} +- {diff.std():.4f}  holds on "
+                      f"{int(np.sum(diff >= 0))}/{len(diff)} seeds")
+        print("\nLearning curves (mean test accuracy per epoch):")
+        for label, r in results.items():
+            print(f"  {label:<34} " + " ".join(f"{v:.3f}" for v in r["curves"].mean(axis=0)))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ TrainingRule                  Common interface (``prepare``, ``step``).
 AnalogSGD                     Pulses straight into the weight array.
 TikiTaka                      Fast/slow array pair with column transfers (Gokmen & Haensch 2020).
 StochasticHamiltonianDescent  Position/momentum array pair with a Hamiltonian (reconstruction).
+ReadWriteVerify               Baseline: read, compute targets, row-by-row write-verify.
+DeviceCopies                  Baseline: k device arrays per weight, averaged.
 
 Estimators
 ----------
@@ -20,7 +22,14 @@ AnalogMLPClassifier, AnalogMLPRegressor   scikit-learn estimators.
 from ._estimators import AnalogMLPClassifier, AnalogMLPRegressor
 from ._layer import AnalogLinear
 from ._mlp import AnalogMLP
-from ._rules import AnalogSGD, StochasticHamiltonianDescent, TikiTaka, TrainingRule
+from ._rules import (
+    AnalogSGD,
+    DeviceCopies,
+    ReadWriteVerify,
+    StochasticHamiltonianDescent,
+    TikiTaka,
+    TrainingRule,
+)
 
 __all__ = [
     "AnalogLinear",
@@ -28,6 +37,8 @@ __all__ = [
     "AnalogMLPClassifier",
     "AnalogMLPRegressor",
     "AnalogSGD",
+    "DeviceCopies",
+    "ReadWriteVerify",
     "StochasticHamiltonianDescent",
     "TikiTaka",
     "TrainingRule",

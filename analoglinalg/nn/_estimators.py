@@ -14,6 +14,7 @@ from .._lib._validation import check_choice, check_scalar
 from .._lib._warnings import SaturationWarning
 from ..devices import get_device
 from ._mlp import _ACTIVATIONS, _RULES, AnalogMLP, softmax
+from ._rules import TrainingRule
 
 __all__ = ["AnalogMLPClassifier", "AnalogMLPRegressor"]
 
@@ -45,7 +46,8 @@ class _AnalogMLPBase(BaseEstimator):
         for h in hidden:
             check_scalar(h, "hidden_layer_sizes entries", kind=numbers.Integral, low=1)
         check_choice(self.activation, "activation", _ACTIVATIONS)
-        check_choice(self.optimizer, "optimizer", tuple(_RULES))
+        if not isinstance(self.optimizer, TrainingRule):
+            check_choice(self.optimizer, "optimizer", tuple(_RULES))
         check_choice(self.update_mode, "update_mode",
                      ("stochastic", "deterministic", "mean_field"))
         get_device(self.device)
@@ -102,9 +104,10 @@ class AnalogMLPClassifier(ClassifierMixin, _AnalogMLPBase):
     ----------
     hidden_layer_sizes : tuple of int, default (16,)
     activation : {"relu", "tanh", "sigmoid"}, default "relu"
-    optimizer : {"sgd", "tiki_taka", "shd"}, default "sgd"
-        :class:`AnalogSGD`, :class:`TikiTaka` or :class:`StochasticHamiltonianDescent`
-        with their default settings.
+    optimizer : {"sgd", "tiki_taka", "shd", "rwv", "copies"} or TrainingRule, default "sgd"
+        :class:`AnalogSGD`, :class:`TikiTaka`, :class:`StochasticHamiltonianDescent`, or
+        the conventional baselines :class:`ReadWriteVerify` and :class:`DeviceCopies`
+        (``k=4``), with their default settings; or a configured rule instance.
     device : Device or str, default "ideal"
     periphery : Periphery, "ideal" or None, default "ideal"
         None is the realistic default periphery.
@@ -221,7 +224,7 @@ class AnalogMLPRegressor(RegressorMixin, _AnalogMLPBase):
     ----------
     hidden_layer_sizes : tuple of int, default (16,)
     activation : {"relu", "tanh", "sigmoid"}, default "relu"
-    optimizer : {"sgd", "tiki_taka", "shd"}, default "sgd"
+    optimizer : {"sgd", "tiki_taka", "shd", "rwv", "copies"} or TrainingRule, default "sgd"
     device : Device or str, default "ideal"
     periphery : Periphery, "ideal" or None, default "ideal"
     update_mode : {"stochastic", "deterministic", "mean_field"}, default "mean_field"

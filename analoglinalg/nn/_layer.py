@@ -21,7 +21,8 @@ class AnalogLinear:
     The forward pass is an analog read (:meth:`Crossbar.matmat`), the backward pass a
     transposed read (:meth:`Crossbar.rmatmat`), and the weight update is done by a training
     rule (:class:`AnalogSGD`, :class:`TikiTaka`, :class:`StochasticHamiltonianDescent`) as
-    parallel pulsed rank-1 updates, one per sample. The visible weight is
+    parallel pulsed rank-1 updates, one per sample (or by a conventional baseline,
+    :class:`ReadWriteVerify`, :class:`DeviceCopies`). The visible weight is
     ``W = sum_k c_k W_k`` over the layer's arrays; a fresh layer has one array,
     ``"weight"``, with coefficient 1. The bias (if any) is digital.
 
@@ -64,7 +65,8 @@ class AnalogLinear:
 
     See Also
     --------
-    AnalogSGD, TikiTaka, StochasticHamiltonianDescent, AnalogMLP
+    AnalogSGD, TikiTaka, StochasticHamiltonianDescent, ReadWriteVerify, DeviceCopies,
+    AnalogMLP
 
     Examples
     --------
@@ -91,11 +93,16 @@ class AnalogLinear:
         self.periphery = periphery
         self.update_mode = update_mode
         self._rng = as_generator(rng)
+        # Kept so that rules adding replicas of the weight array (DeviceCopies) can program
+        # them with the same digital matrix and hence the same per-column scale.
+        self._initial = None
+        self._range_fraction = float(range_fraction)
         if init == "glorot":
             a = np.sqrt(6.0 / (n_in + n_out))
             W0 = self._rng.uniform(-a, a, size=(self.n_out, self.n_in))
             xb = Crossbar.from_matrix(W0, device=device, periphery=periphery,
                                       range_fraction=range_fraction, rng=self._rng)
+            self._initial = W0
         else:
             xb = Crossbar((self.n_out, self.n_in), device=device, periphery=periphery,
                           scale=scale, rng=self._rng)
@@ -141,6 +148,11 @@ class AnalogLinear:
     def weight(self):
         """The visible weight ``sum_k c_k W_k``, read exactly (diagnostics, no cost)."""
         return sum(c * self.arrays[k].read() for k, c in self.coefficients.items() if c != 0)
+
+    @property
+    def n_devices(self):
+        """Weight devices over all the layer's arrays (reference devices not counted)."""
+        return sum(xb.shape[0] * xb.shape[1] for xb in self.arrays.values())
 
     @property
     def n_pulses(self):
@@ -192,11 +204,12 @@ class AnalogLinear:
                 G += c * self.arrays[name].rmatmat(delta.T).T
         return G
 
-    def pulse_update(self, name, u, v, alpha):
+    def pulse_update(self, name, u, v, alpha, mode=None):
         """``W_name <- W_name + alpha u v^T`` by one pulsed rank-1 update; return its report.
 
         An update that needs more pulses than one :meth:`Crossbar.rank1_update` allows is
-        scaled down to the largest allowed and counted in ``n_clipped_updates``.
+        scaled down to the largest allowed and counted in ``n_clipped_updates``. ``mode``
+        overrides the layer's ``update_mode`` for this update.
         """
         xb = self.arrays[name]
         u = np.asarray(u, dtype=float)
@@ -206,7 +219,7 @@ class AnalogLinear:
         if need > limit:
             alpha = alpha * limit / need
             self.n_clipped_updates += 1
-        report = xb.rank1_update(u, v, alpha, mode=self.update_mode)
+        report = xb.rank1_update(u, v, alpha, mode=self.update_mode if mode is None else mode)
         self.n_saturated += report.n_saturated
         return report
 

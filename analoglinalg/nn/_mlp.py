@@ -7,13 +7,21 @@ import numpy as np
 from .._lib._random import as_generator
 from .._lib._validation import check_choice, check_finite_array, check_scalar
 from ._layer import AnalogLinear
-from ._rules import AnalogSGD, StochasticHamiltonianDescent, TikiTaka, TrainingRule
+from ._rules import (
+    AnalogSGD,
+    DeviceCopies,
+    ReadWriteVerify,
+    StochasticHamiltonianDescent,
+    TikiTaka,
+    TrainingRule,
+)
 
 __all__ = ["AnalogMLP"]
 
 _ACTIVATIONS = ("relu", "tanh", "sigmoid")
 _LOSSES = ("cross_entropy", "squared")
-_RULES = {"sgd": AnalogSGD, "tiki_taka": TikiTaka, "shd": StochasticHamiltonianDescent}
+_RULES = {"sgd": AnalogSGD, "tiki_taka": TikiTaka, "shd": StochasticHamiltonianDescent,
+          "rwv": ReadWriteVerify, "copies": DeviceCopies}
 
 
 def _activate(name, Z):
@@ -39,7 +47,7 @@ def softmax(Z):
 
 
 def resolve_rule(rule):
-    """A :class:`TrainingRule` from an instance or one of "sgd", "tiki_taka", "shd"."""
+    """A :class:`TrainingRule` from an instance or a name of ``_RULES``."""
     if isinstance(rule, TrainingRule):
         return rule
     check_choice(rule, "optimizer", tuple(_RULES))
@@ -59,7 +67,7 @@ class AnalogMLP:
         ``(n_in, hidden..., n_out)``, at least two entries.
     activation : {"relu", "tanh", "sigmoid"}, default "relu"
     loss : {"cross_entropy", "squared"}, default "cross_entropy"
-    rule : TrainingRule or {"sgd", "tiki_taka", "shd"}, default "sgd"
+    rule : TrainingRule or {"sgd", "tiki_taka", "shd", "rwv", "copies"}, default "sgd"
     device : Device or str, default "protonic_psg_2022"
         Device of every layer.
     periphery : Periphery, "ideal" or None

@@ -8,7 +8,8 @@ from .._lib._validation import check_finite_array, check_scalar
 from ..devices import get_device
 from ._layer import AnalogLinear
 
-__all__ = ["AnalogSGD", "StochasticHamiltonianDescent", "TikiTaka", "TrainingRule"]
+__all__ = ["AnalogSGD", "DeviceCopies", "ReadWriteVerify", "StochasticHamiltonianDescent",
+           "TikiTaka", "TrainingRule"]
 
 
 class TrainingRule:
@@ -22,7 +23,7 @@ class TrainingRule:
 
     See Also
     --------
-    AnalogSGD, TikiTaka, StochasticHamiltonianDescent
+    AnalogSGD, TikiTaka, StochasticHamiltonianDescent, ReadWriteVerify, DeviceCopies
     """
 
     def prepare(self, layer):
@@ -320,3 +321,183 @@ class StochasticHamiltonianDescent(_TwoArrayRule):
         return (f"StochasticHamiltonianDescent(transfer_lr={self.transfer_lr!r}, "
                 f"transfer_every={self.transfer_every}, gamma={self.gamma!r}, "
                 f"zero_shift={self.zero_shift})")
+
+
+class ReadWriteVerify(TrainingRule):
+    """Conventional remedy 1: read the weights, compute the targets, write-verify them.
+
+    Each mini-batch the weight gradient ``G = delta^T x`` is accumulated digitally; then,
+    row after row of the weight array (only rows with a non-zero gradient), the controller
+    reads the row, sets the target ``row - lr G_i``, writes the increment with one pulsed
+    rank-1 update on that row (``e_i v^T``), and repeats verify-read / correct until every
+    device of the row is within ``tol`` of its target or ``max_iter`` corrections are spent
+    (a device that missed by less than ``tol`` is left alone).
+    Like :meth:`Crossbar.program <analoglinalg.Crossbar.program>`, the controller learns
+    each device's response per requested unit from its last correction, so devices with a
+    state-dependent (asymmetric) step still converge in a few rounds.
+
+    Because the weight is *programmed* to a target rather than nudged, the device asymmetry
+    leaves a residual of at most ``tol`` per step instead of a bias: on
+    ``E = 1/2 ||w - w*||^2`` the stationary mean is within ``tol / lr`` of ``w*`` (device
+    units). The price is parallelism: one update per row instead of one per sample, each
+    followed by a verify read, issued serially, so the ledger's latency grows with the
+    number of rows; plus the digital memory and arithmetic for ``G``.
+
+    Parameters
+    ----------
+    tol : float or None
+        Verify tolerance in device units. None: the larger of the device's ``dw_min`` and
+        twice its read noise (as :meth:`Crossbar.program <analoglinalg.Crossbar.program>`).
+    max_iter : int, default 10
+        Correction rounds per row after the first write.
+
+    See Also
+    --------
+    AnalogSGD, DeviceCopies, StochasticHamiltonianDescent
+
+    Notes
+    -----
+    The verify read is modelled as the crossbar's write-verify read: the device state with
+    the device's read noise (not the inference periphery's ADC, whose step is far coarser
+    than one pulse). Each verify read of a row is put on the crossbar's ledger
+    (``n_verify_reads``, one integration and conversion time of latency, the energy of
+    ``n_in`` conversions). Corrections use deterministic pulse counts when the layer's
+    ``update_mode`` is ``"stochastic"`` (a write-verify controller sends definite pulses)
+    and the layer's mode otherwise.
+
+    References
+    ----------
+    .. [1] M. Onen et al., "Neural network training with asymmetric crosspoint elements",
+       Front. Artif. Intell. 5:891624 (2022) (the conventional remedies it contrasts with).
+    .. [2] T. Gokmen and Y. Vlasov, Front. Neurosci. 10:333 (2016) (why serial row-wise
+       writes forfeit the O(1) parallel update).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from analoglinalg.nn import AnalogLinear, ReadWriteVerify
+    >>> layer = AnalogLinear(2, 1, device="ideal", periphery="ideal", init="zeros",
+    ...                      update_mode="mean_field", rng=0)
+    >>> _ = ReadWriteVerify().step(layer, np.array([[1.0, 2.0]]), np.array([[-1.0]]), lr=0.05)
+    >>> np.round(layer.weight, 4)
+    array([[0.05, 0.1 ]])
+    """
+
+    def __init__(self, tol=None, max_iter=10):
+        self.tol = check_scalar(tol, "tol", low=0.0, low_inclusive=False, allow_none=True)
+        check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=0)
+        self.max_iter = int(max_iter)
+
+    def _step(self, layer, x, delta, lr):
+        xb = layer.arrays["weight"]
+        G = delta.T @ x
+        mode = "deterministic" if layer.update_mode == "stochastic" else layer.update_mode
+        tol = self.tol
+        if tol is None:
+            tol = max(xb.device.dw_min, 2.0 * xb.device.read_noise)
+        for i in np.flatnonzero(np.any(G != 0, axis=1)):
+            self._write_row(layer, xb, i, lr * G[i], tol, mode)
+
+    def _write_row(self, layer, xb, i, step, tol, mode):
+        e = np.zeros(layer.n_out)
+        e[i] = 1.0
+        observed = self._verify_read(layer, xb, i)
+        target = observed - step
+        gain = np.ones(layer.n_in)
+        # The increment itself is always written (an increment below the verify tolerance
+        # is not lost); verify rounds then correct the devices that missed by more than tol.
+        request = -step
+        for _ in range(self.max_iter + 1):
+            if not request.any():
+                break
+            layer.pulse_update("weight", e, request, 1.0, mode=mode)
+            new = self._verify_read(layer, xb, i)
+            # Only a response well above the verify noise says anything about the gain.
+            reliable = np.abs(request / xb.scale) >= 4.0 * tol
+            gain[reliable] = np.clip((new - observed)[reliable] / request[reliable],
+                                     1.0 / 50.0, 5.0)
+            observed = new
+            error = target - observed
+            request = np.where(np.abs(error / xb.scale) > tol, error / gain, 0.0)
+
+    @staticmethod
+    def _verify_read(layer, xb, i):
+        row = xb.read()[i]
+        sigma = xb.device.read_noise
+        if sigma:
+            row = row + sigma * xb.scale * layer._rng.standard_normal(layer.n_in)
+        p = xb.periphery
+        xb.cost.n_verify_reads += 1
+        xb.cost.latency += p.integration_time + p.adc_time
+        xb.cost.read_energy += p.dac_energy + layer.n_in * (p.adc_energy + p.integrator_energy)
+        return row
+
+    def __repr__(self):
+        return f"ReadWriteVerify(tol={self.tol!r}, max_iter={self.max_iter})"
+
+
+class DeviceCopies(TrainingRule):
+    """Conventional remedy 2: ``k`` device arrays per weight, averaged.
+
+    The visible weight is ``W = (1/k) sum_j W_j`` over the layer's ``"weight"`` array and
+    ``k - 1`` replicas (``"copy1"``, ...), programmed with the same initial matrix. Every
+    sample's gradient is pulsed into each replica by the same parallel rank-1 update as
+    :class:`AnalogSGD`. Independent pulse-to-pulse (cycle-to-cycle) noise and
+    device-to-device spreads average out (variance ``1/k``), but every replica has the same
+    response ``F``, ``G``, so the asymmetry bias of analog SGD is unchanged. The price is
+    area (``k`` devices per weight) and energy (``k`` times the update pulses and reads).
+
+    Parameters
+    ----------
+    k : int, default 4
+        Devices per weight.
+
+    Raises
+    ------
+    ValueError
+        From :meth:`prepare`, if the layer's weight array has already been updated (the
+        replicas must start from the same matrix).
+
+    See Also
+    --------
+    AnalogSGD, ReadWriteVerify, StochasticHamiltonianDescent
+
+    References
+    ----------
+    .. [1] M. Onen et al., "Neural network training with asymmetric crosspoint elements",
+       Front. Artif. Intell. 5:891624 (2022) (the conventional remedies it contrasts with).
+
+    Examples
+    --------
+    >>> from analoglinalg.nn import AnalogLinear, DeviceCopies
+    >>> layer = DeviceCopies(k=3).prepare(AnalogLinear(3, 2, device="ideal", rng=0))
+    >>> sorted(layer.arrays), layer.n_devices
+    (['copy1', 'copy2', 'weight'], 18)
+    """
+
+    def __init__(self, k=4):
+        check_scalar(k, "k", kind=numbers.Integral, low=1)
+        self.k = int(k)
+
+    def _names(self):
+        return ["weight"] + [f"copy{j}" for j in range(1, self.k)]
+
+    def _prepare(self, layer):
+        if all(name in layer.arrays for name in self._names()):
+            return
+        weight = layer.arrays["weight"]
+        if weight.cost.n_updates:
+            raise ValueError("layer must not have been updated before DeviceCopies prepares "
+                             f"it, got {weight.cost.n_updates} updates on its weight array")
+        for name in self._names()[1:]:
+            xb = layer.add_array(name, 1.0 / self.k)
+            if layer._initial is not None:
+                xb.program(layer._initial, range_fraction=layer._range_fraction)
+        layer.coefficients["weight"] = 1.0 / self.k
+
+    def _step(self, layer, x, delta, lr):
+        for name in self._names():
+            self._pulse_batch(layer, name, x, delta, lr)
+
+    def __repr__(self):
+        return f"DeviceCopies(k={self.k})"
