@@ -413,6 +413,47 @@ class Crossbar(LinearOperator):
                           "bound; the read is inaccurate (raise out_bound or enable "
                           "bound_management)", ClippingWarning, stacklevel=4)
 
+    def verify_read(self, rows=None):
+        """Read stored rows device by device, as a write-verify controller does.
+
+        Each device is sensed on its own (no DAC/ADC range to share), so the result is the
+        stored value plus the device's read noise, in matrix units. Every row read goes on the
+        ledger as a verify read (one integration and conversion time, one input and ``n``
+        output conversions).
+
+        Parameters
+        ----------
+        rows : array_like of int or None
+            Rows to read; None reads all of them.
+
+        Returns
+        -------
+        ndarray of shape (len(rows), n)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from analoglinalg import Crossbar
+        >>> xb = Crossbar.from_matrix(np.eye(3), device="ideal", rng=0)
+        >>> xb.verify_read([1]).round(6).tolist(), xb.cost.n_verify_reads
+        ([[0.0, 1.0, 0.0]], 1)
+        """
+        m, n = self.shape
+        rows = np.arange(m) if rows is None else np.asarray(rows)
+        if rows.ndim != 1 or not np.issubdtype(rows.dtype, np.integer) or (
+                rows.size and (rows.min() < -m or rows.max() >= m)):
+            raise ValueError(f"rows must be a 1-D array of row indices below {m}, got {rows!r}")
+        observed = self.read()[rows]
+        sigma = self.device.read_noise
+        if sigma:
+            observed += sigma * self.scale * self._rng.standard_normal(observed.shape)
+        p = self.periphery
+        k = rows.size
+        self.cost.n_verify_reads += k
+        self.cost.latency += k * (p.integration_time + p.adc_time)
+        self.cost.read_energy += k * (p.dac_energy + n * (p.adc_energy + p.integrator_energy))
+        return observed
+
     def read(self):
         """The matrix the devices hold now, exactly (float64; diagnostics, no cost)."""
         out = np.empty(self.shape)

@@ -357,11 +357,9 @@ class ReadWriteVerify(TrainingRule):
 
     Notes
     -----
-    The verify read is modelled as the crossbar's write-verify read: the device state with
-    the device's read noise (not the inference periphery's ADC, whose step is far coarser
-    than one pulse). Each verify read of a row is put on the crossbar's ledger
-    (``n_verify_reads``, one integration and conversion time of latency, the energy of
-    ``n_in`` conversions). Corrections use deterministic pulse counts when the layer's
+    The verify read is :meth:`Crossbar.verify_read <analoglinalg.Crossbar.verify_read>`: the
+    device state with the device's read noise (not the inference periphery's ADC, whose step
+    is far coarser than one pulse), on the crossbar's ledger as verify reads. Corrections use deterministic pulse counts when the layer's
     ``update_mode`` is ``"stochastic"`` (a write-verify controller sends definite pulses)
     and the layer's mode otherwise.
 
@@ -401,7 +399,7 @@ class ReadWriteVerify(TrainingRule):
     def _write_row(self, layer, xb, i, step, tol, mode):
         e = np.zeros(layer.n_out)
         e[i] = 1.0
-        observed = self._verify_read(layer, xb, i)
+        observed = xb.verify_read([i])[0]
         target = observed - step
         gain = np.ones(layer.n_in)
         # The increment itself is always written (an increment below the verify tolerance
@@ -411,7 +409,7 @@ class ReadWriteVerify(TrainingRule):
             if not request.any():
                 break
             layer.pulse_update("weight", e, request, 1.0, mode=mode)
-            new = self._verify_read(layer, xb, i)
+            new = xb.verify_read([i])[0]
             # Only a response well above the verify noise says anything about the gain.
             reliable = np.abs(request / xb.scale) >= 4.0 * tol
             gain[reliable] = np.clip((new - observed)[reliable] / request[reliable],
@@ -419,18 +417,6 @@ class ReadWriteVerify(TrainingRule):
             observed = new
             error = target - observed
             request = np.where(np.abs(error / xb.scale) > tol, error / gain, 0.0)
-
-    @staticmethod
-    def _verify_read(layer, xb, i):
-        row = xb.read()[i]
-        sigma = xb.device.read_noise
-        if sigma:
-            row = row + sigma * xb.scale * layer._rng.standard_normal(layer.n_in)
-        p = xb.periphery
-        xb.cost.n_verify_reads += 1
-        xb.cost.latency += p.integration_time + p.adc_time
-        xb.cost.read_energy += p.dac_energy + layer.n_in * (p.adc_energy + p.integrator_energy)
-        return row
 
     def __repr__(self):
         return f"ReadWriteVerify(tol={self.tol!r}, max_iter={self.max_iter})"
