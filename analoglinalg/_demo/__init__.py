@@ -36,6 +36,7 @@ SECTIONS = (
     ("crossbar", "analoglinalg._demo.crossbar"),
     ("sketch", "analoglinalg._demo.sketch"),
     ("streaming", "analoglinalg._demo.streaming"),
+    ("optimize", "analoglinalg._demo.optimize"),
     ("nn", "analoglinalg._demo.nn"),
     ("summary", "analoglinalg._demo.summary"),
 )

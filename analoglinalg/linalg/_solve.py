@@ -9,16 +9,23 @@ from scipy.sparse.linalg import LinearOperator
 
 from analoglinalg._lib._random import as_generator
 from analoglinalg._lib._validation import check_choice, check_finite_array, check_scalar
+from analoglinalg.optimize._analog import _calibrated_periphery
 
 __all__ = ["solve", "SolveResult", "crossbar_preconditioner"]
 
 logger = logging.getLogger(__name__)
 
 
+_RANGE_FRACTION = 0.75  # the crossbar's default: A is fixed, so little headroom is needed
+
+
 def _new_crossbar(M, *, device, periphery, rng):
     from analoglinalg.crossbar import Crossbar
 
-    return Crossbar.from_matrix(M, device=device, periphery=periphery, rng=rng)
+    if periphery is None:
+        periphery = _calibrated_periphery(M, device, _RANGE_FRACTION, 1.0)
+    return Crossbar.from_matrix(M, device=device, periphery=periphery, rng=rng,
+                                range_fraction=_RANGE_FRACTION)
 
 
 def _check_device(device):
@@ -117,9 +124,11 @@ def _inner_cg(matvec, r, k, rtol):
     return z, steps
 
 
-def _analog_inner(xb, inner, k, rtol):
+def _analog_inner(xb, inner, k, rtol, repeats=1):
     def matvec(v):
-        return np.asarray(xb.matvec(v), dtype=np.float64).reshape(-1)
+        # ``repeats`` reads of the same input, averaged: read noise falls as 1/sqrt(repeats).
+        reads = np.asarray(xb.matmat(np.tile(v[:, None], (1, repeats))), dtype=np.float64)
+        return reads.mean(axis=1)
 
     body = _inner_cg if inner == "cg" else _inner_gmres
 
@@ -149,8 +158,8 @@ def _check_system(A, b):
 
 
 def solve(A, b, *, assume_a="gen", method="fgmres", rtol=1e-12, maxiter=100,
-          inner_maxiter=8, inner_rtol=1e-2, device="protonic_psg_2022", periphery=None,
-          rng=None, callback=None, disp=False):
+          inner_maxiter=8, inner_rtol=1e-2, readout_repeats=1, device="protonic_psg_2022",
+          periphery=None, rng=None, callback=None, disp=False):
     """Solve ``A x = b`` to float64 accuracy with the bulk of the work on a crossbar.
 
     ``A`` is programmed once onto a crossbar. Each refinement step computes the residual
@@ -185,10 +194,17 @@ def solve(A, b, *, assume_a="gen", method="fgmres", rtol=1e-12, maxiter=100,
     inner_rtol : float, optional
         The inner solve stops early once its analog residual falls below
         ``inner_rtol`` times its right-hand side (default 1e-2).
+    readout_repeats : int, optional
+        Each analog product of the inner solve is the average of this many reads of the
+        same input (default 1); read noise falls as ``1 / sqrt(readout_repeats)``. Raise it
+        when ``cond(A)`` times the per-read error approaches 1 (e.g. 16 at ``cond = 1e4``
+        with the protonic preset).
     device : str or Device, optional
         Device preset or object (default ``'protonic_psg_2022'``).
     periphery : Periphery, optional
-        Converters and noise; ``None`` uses the crossbar's default.
+        Converters and noise. ``None`` (default) uses the crossbar's default periphery
+        with the ADC range calibrated to ``A``: the output bound is the largest row sum
+        of the programmed ``|A|`` in device units (at most 12).
     rng : None, int, SeedSequence or Generator, optional
         Randomness of the analog hardware.
     callback : callable, optional
@@ -251,6 +267,8 @@ def solve(A, b, *, assume_a="gen", method="fgmres", rtol=1e-12, maxiter=100,
     maxiter = check_scalar(maxiter, "maxiter", kind=numbers.Integral, low=1)
     inner_maxiter = check_scalar(inner_maxiter, "inner_maxiter", kind=numbers.Integral, low=1)
     inner_rtol = check_scalar(inner_rtol, "inner_rtol", low=0.0, high=1.0)
+    readout_repeats = check_scalar(readout_repeats, "readout_repeats", kind=numbers.Integral,
+                                   low=1)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable or None, got {callback!r}")
     if not isinstance(disp, (bool, np.bool_)):
@@ -258,7 +276,7 @@ def solve(A, b, *, assume_a="gen", method="fgmres", rtol=1e-12, maxiter=100,
     _check_device(device)
     xb = _new_crossbar(A, device=device, periphery=periphery, rng=as_generator(rng))
     inner = _analog_inner(xb, "cg" if assume_a == "pos" else "gmres", inner_maxiter,
-                          inner_rtol)
+                          inner_rtol, readout_repeats)
     body = _fgmres if method == "fgmres" else _refine
     return body(A, b, inner, rtol, maxiter, xb, callback, disp)
 
@@ -335,7 +353,8 @@ def _fgmres(A, b, inner, rtol, maxiter, xb, callback, disp, restart=100):
     r = b.copy()
     try:
         while len(residuals) - 1 < maxiter and residuals[-1] > rtol:
-            m = min(restart, maxiter - (len(residuals) - 1))
+            # More than n directions cannot be orthogonal: restart at least every n steps.
+            m = min(restart, n, maxiter - (len(residuals) - 1))
             beta = np.linalg.norm(r)
             V = np.zeros((m + 1, n))
             Z = np.zeros((m, n))
@@ -346,6 +365,7 @@ def _fgmres(A, b, inner, rtol, maxiter, xb, callback, disp, restart=100):
                 Z[j], steps = inner(V[j])
                 inner_nit += steps
                 w = A @ Z[j]
+                w_norm = np.linalg.norm(w)
                 # Modified Gram-Schmidt, twice: keeps V orthonormal to float64 accuracy.
                 for _ in range(2):
                     for i in range(j + 1):
@@ -364,7 +384,9 @@ def _fgmres(A, b, inner, rtol, maxiter, xb, callback, disp, restart=100):
                     bar.set_postfix(residual=f"{est:.2e}", refresh=False)
                 if callback is not None:
                     callback(x.copy())
-                if est <= rtol or Hm[j + 1, j] <= 1e-14 * beta:
+                # Breakdown: the new correction adds (almost) nothing to the span, so the
+                # cycle ends and the true residual restarts it.
+                if est <= rtol or Hm[j + 1, j] <= 1e-12 * w_norm:
                     break
                 V[j + 1] = w / Hm[j + 1, j]
             r = b - A @ x

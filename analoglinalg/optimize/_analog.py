@@ -1,7 +1,7 @@
 """The quasi-Newton matrix held on a crossbar, with headroom management.
 
-Only the public Crossbar API is used: ``from_matrix``, ``program``, ``matvec``, ``rmatvec``,
-``matmat``, ``rank1_update``, ``cost``, and the attributes ``scale``, ``usable_range``,
+Only the public Crossbar API is used: ``from_matrix``, ``program``, ``matmat``,
+``rank1_update``, ``cost``, and the public attributes ``scale``, ``usable_range``,
 ``bit_length``, ``max_cycles`` and ``device.dw_min`` that say how much an update may change.
 """
 
@@ -11,14 +11,35 @@ import numpy as np
 
 from analoglinalg._lib._warnings import SaturationWarning
 
-__all__ = ["_AnalogMatrix", "_new_crossbar"]
+__all__ = ["_AnalogMatrix", "_calibrated_periphery"]
+
+# Largest output bound the calibration picks: the crossbar's default ADC range (aihwkit's).
+_DEFAULT_OUT_BOUND = 12.0
 
 
-def _new_crossbar(M, *, device, periphery, rng, range_fraction):
-    from analoglinalg.crossbar import Crossbar
+def _calibrated_periphery(M, device, range_fraction, growth):
+    """The default :class:`Periphery` with its ADC range calibrated to ``M``'s largest row sum.
 
-    return Crossbar.from_matrix(M, device=device, periphery=periphery, rng=rng,
-                                range_fraction=range_fraction)
+    After noise management the inputs lie in ``[-1, 1]``, so an output of ``W x`` is at most
+    the ``l1`` norm of its row of ``W`` (device units). The ADC full scale is set to the
+    largest such row sum of ``M`` as it will be programmed (``range_fraction`` of the device
+    range per column maximum), times ``growth`` (room for updates to grow the entries
+    before a re-programming; 1 for a fixed matrix), capped at the default 12. A smaller
+    full scale gives a finer ADC step (``2 out_bound / (2^bits - 1)``); the output noise
+    stays at its absolute default; and an output that does outgrow the range is re-read
+    with a halved input by bound management. This is the one-off ADC range calibration of a tile.
+    """
+    from analoglinalg.crossbar import Periphery
+    from analoglinalg.devices import get_device
+
+    dev = get_device(device)
+    usable = 0.5 * (dev.w_max - dev.w_min)
+    colmax = np.abs(M).max(axis=0)
+    colmax = np.where(colmax > 0, colmax, max(colmax.max(), 1.0))
+    W = M * (usable * range_fraction / colmax)
+    rowsum = float(np.abs(W).sum(axis=1).max())
+    bound = min(_DEFAULT_OUT_BOUND, growth * rowsum)
+    return Periphery(out_bound=bound)
 
 
 class _AnalogMatrix:
@@ -33,22 +54,28 @@ class _AnalogMatrix:
     give. If either fails, the matrix is read out with ``n`` analog reads, the update is added
     digitally, and the sum is programmed with fresh column scales ("rescale and re-program").
     An update that still reports saturated devices triggers the same read-out and re-program.
-    Every read, pulse and programming step is on the crossbar's ledger.
+    Every product is the average of ``repeats`` reads (read noise falls as
+    ``1 / sqrt(repeats)``). Every read, pulse and programming step is on the ledger.
     """
 
     _MARGIN = 0.9  # devices' own bounds vary device to device; stay clear of the nominal one
 
     def __init__(self, M0, *, device, periphery, rng, update_mode, headroom, spd,
-                 readout_repeats=8):
+                 repeats=1, readout_repeats=8):
+        from analoglinalg.crossbar import Crossbar
+
         self.n = M0.shape[0]
-        self.readout_repeats = readout_repeats
+        self.repeats = repeats
+        self.readout_repeats = max(readout_repeats, repeats)
         self.update_mode = update_mode
         self.range_fraction = 1.0 / headroom
         self.spd = spd
         self.n_reprogram = 0
         self.n_saturated = 0
-        self.xb = _new_crossbar(M0, device=device, periphery=periphery, rng=rng,
-                                range_fraction=self.range_fraction)
+        if periphery is None:
+            periphery = _calibrated_periphery(M0, device, self.range_fraction, headroom)
+        self.xb = Crossbar.from_matrix(M0, device=device, periphery=periphery, rng=rng,
+                                       range_fraction=self.range_fraction)
         self._set_reference(M0)
 
     def _set_reference(self, M):
@@ -60,11 +87,18 @@ class _AnalogMatrix:
     def cost(self):
         return self.xb.cost
 
+    def _averaged(self, X, repeats, transpose=False):
+        X = np.atleast_2d(np.asarray(X, dtype=np.float64).T).T
+        k = X.shape[1]
+        op = self.xb.T if transpose else self.xb
+        reads = np.asarray(op.matmat(np.tile(X, (1, repeats))), dtype=np.float64)
+        return reads.reshape(-1, repeats, k).mean(axis=1)
+
     def matvec(self, x):
-        return np.asarray(self.xb.matvec(x), dtype=np.float64).reshape(-1)
+        return self._averaged(x[:, None], self.repeats)[:, 0]
 
     def rmatvec(self, x):
-        return np.asarray(self.xb.rmatvec(x), dtype=np.float64).reshape(-1)
+        return self._averaged(x[:, None], self.repeats, transpose=True)[:, 0]
 
     def program(self, M):
         """Program a new matrix (a reset or a rescale), on the ledger."""
@@ -75,11 +109,9 @@ class _AnalogMatrix:
         self._set_reference(M)
 
     def readout(self):
-        """The matrix as the hardware reports it: ``repeats`` analog reads of each unit
-        vector, averaged (read noise falls as ``1 / sqrt(repeats)``)."""
-        eye = np.tile(np.eye(self.n), (1, self.readout_repeats))
-        reads = np.asarray(self.xb.matmat(eye), dtype=np.float64)
-        return reads.reshape(self.n, self.readout_repeats, self.n).mean(axis=1)
+        """The matrix as the hardware reports it: ``readout_repeats`` analog reads of each
+        unit vector, averaged."""
+        return self._averaged(np.eye(self.n), self.readout_repeats)
 
     def _predict(self, terms):
         """Per-column bound on ``|M_ij|`` after the update (and the updated diagonal)."""

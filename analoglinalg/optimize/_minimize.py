@@ -45,6 +45,7 @@ _DEFAULTS = {
     "descent_tol": 1e-8,
     "reset_on_fallback": True,
     "headroom": 2.0,
+    "readout_repeats": 1,
     "update_mode": "stochastic",
     "secant_check": True,
     "reset_tol": None,
@@ -108,6 +109,8 @@ def _check_options(options, n, method):
     opts["headroom"] = check_scalar(opts["headroom"], "options['headroom']", low=1.0,
                                     low_inclusive=False)
     check_choice(opts["update_mode"], "options['update_mode']", _UPDATE_MODES)
+    opts["readout_repeats"] = check_scalar(opts["readout_repeats"], "options['readout_repeats']",
+                                           kind=numbers.Integral, low=1)
     opts["reset_tol"] = check_scalar(opts["reset_tol"], "options['reset_tol']", low=0.0,
                                      low_inclusive=False, allow_none=True)
     for flag in ("reset_on_fallback", "secant_check", "disp", "return_all"):
@@ -176,7 +179,11 @@ def minimize(fun, x0, args=(), *, method="bfgs", jac=None, callback=None, option
     device : str or Device, optional
         Device preset or object the crossbar is made of. Default ``'protonic_psg_2022'``.
     periphery : Periphery, optional
-        Converters and noise of the crossbar; ``None`` uses the crossbar's default.
+        Converters and noise of the crossbar. ``None`` (default) uses the crossbar's
+        default periphery with its ADC range calibrated to ``H0``: the output bound is the
+        largest row sum of ``|H0|`` in device units times ``headroom``, at most 12 (a
+        finer ADC step; larger outputs are re-read with a halved input by bound
+        management). The output noise keeps its absolute default.
     rng : None, int, SeedSequence or Generator, optional
         Randomness of the analog hardware (read noise, stochastic pulses).
 
@@ -248,6 +255,10 @@ def minimize(fun, x0, args=(), *, method="bfgs", jac=None, callback=None, option
         the matrix is read out with ``n`` analog reads, updated digitally and re-programmed
         with fresh scales; an update that still saturates devices does the same. A larger
         headroom means fewer re-programmings but coarser steps.
+    readout_repeats : int
+        Every analog product with ``H`` (the direction, ``H y``, the secant check) is the
+        average of this many reads; read noise falls as ``1 / sqrt(readout_repeats)``
+        and every read is on the ledger (default 1).
     update_mode : {'stochastic', 'deterministic', 'mean_field'}
         Pulse scheme of the rank-1 updates (default ``'stochastic'``, as the hardware).
     secant_check : bool
@@ -262,9 +273,11 @@ def minimize(fun, x0, args=(), *, method="bfgs", jac=None, callback=None, option
         Return the iterates in ``allvecs`` (default False).
 
     **Algorithm.** With ``s = x_{k+1} - x_k``, ``y = g_{k+1} - g_k``, ``h = H y`` and
-    ``rho = 1 / y^T s``, the BFGS inverse update is
-    ``H+ = H + s (c s - rho h)^T - rho h s^T`` with ``c = rho + rho^2 y^T h`` (two rank-1
-    pulse updates), DFP is ``H+ = H - h h^T / y^T h + s s^T / y^T s`` (two) and SR1 is
+    ``rho = 1 / y^T s``, the BFGS inverse update is applied as
+    ``H+ = H + rho (s w^T + w s^T)`` with the secant error ``r = s - h`` and
+    ``w = r - (rho y^T r / 2) s`` (two rank-1 pulse updates whose size is that of the
+    change itself, so the devices' step spread errs relative to the change, not to
+    ``H``), DFP is ``H+ = H - h h^T / y^T h + s s^T / y^T s`` (two) and SR1 is
     ``H+ = H + u u^T / u^T y`` with ``u = s - h`` (one) [2]_. ``gamma`` is the latest
     ``y^T s / y^T y``. Analog error enters only through ``H``, i.e. as a perturbed
     preconditioner; the safeguards keep every step a descent step.
@@ -323,7 +336,8 @@ def _minimize_qn(fun, x0, args, jac, callback, method, opts, device, periphery, 
     norm, gtol, maxiter = opts["norm"], opts["gtol"], opts["maxiter"]
     spd = method in ("bfgs", "dfp")
     holder_kw = dict(device=device, periphery=periphery, rng=rng,
-                     update_mode=opts["update_mode"], headroom=opts["headroom"], spd=spd)
+                     update_mode=opts["update_mode"], headroom=opts["headroom"], spd=spd,
+                     repeats=opts["readout_repeats"])
     hess_inv0 = opts["hess_inv0"]
     holder = None
     if hess_inv0 is not None:
@@ -440,7 +454,7 @@ def _update(holder, method, s, y, opts, counters, secant, gamma, n):
     tol = opts["curvature_tol"]
     if method == "sr1":
         u = s - h
-        if abs(float(u @ y)) < tol * np.linalg.norm(u) * np.linalg.norm(y):
+        if abs(float(u @ y)) <= tol * np.linalg.norm(u) * np.linalg.norm(y):
             counters["n_skipped"] += 1
             return
         terms = _sr1_terms(s, y, h)

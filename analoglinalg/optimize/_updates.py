@@ -27,15 +27,18 @@ def _apply_dense(H, terms):
 
 
 def _bfgs_terms(s, y, h):
-    """Inverse BFGS update with ``h = H y`` as two rank-1 terms.
+    """Inverse BFGS update with ``h = H y`` as two rank-1 terms that do not cancel.
 
     ``H+ = H - rho (h s^T + s h^T) + (rho + rho^2 y^T h) s s^T`` with ``rho = 1/(y^T s)``
-    (Nocedal & Wright 2006, eq. 6.17 expanded), regrouped as
-    ``s (c s - rho h)^T - rho h s^T`` so that a crossbar applies it with two pulse updates.
+    (Nocedal & Wright 2006, eq. 6.17 expanded) equals, with the secant error ``r = s - h``,
+    ``H + rho (s w^T + w s^T)`` with ``w = r - (rho y^T r / 2) s``. Both terms are of the
+    size of the actual change (they vanish with ``r``), so a pulsed update errs by the
+    devices' step spread times the change, not times ``H``.
     """
     rho = 1.0 / float(y @ s)
-    c = rho + rho * rho * float(y @ h)
-    return [(1.0, s, c * s - rho * h), (-rho, h, s)]
+    r = s - h
+    w = r - (0.5 * rho * float(y @ r)) * s
+    return [(rho, s, w), (rho, w, s)]
 
 
 def _dfp_terms(s, y, h):
@@ -74,3 +77,4 @@ def _damp_bfgs(s, y, h, threshold=0.2):
         return s, 1.0
     theta = (1.0 - threshold) * yhy / (yhy - sy)
     return theta * s + (1.0 - theta) * h, theta
+
