@@ -202,8 +202,9 @@ class Crossbar(LinearOperator):
     # --- construction ---------------------------------------------------------------------
     @classmethod
     def from_matrix(cls, A, *, device="protonic_psg_2022", periphery=None,
-                    program="auto", tol=None, range_fraction=0.75, tile_shape=None,
-                    dtype=np.float32, bit_length=31, max_cycles=32, rng=None, parasitics=None):
+                    program="auto", tol=None, range_fraction=0.75, column_scaling=True,
+                    tile_shape=None, dtype=np.float32, bit_length=31, max_cycles=32, rng=None,
+                    parasitics=None):
         """Program ``A`` onto a new crossbar.
 
         Parameters
@@ -220,8 +221,13 @@ class Crossbar(LinearOperator):
             Write-verify tolerance in device units; default the larger of ``dw_min`` and
             twice the read noise (a tighter target cannot be verified with single reads).
         range_fraction : float, default 0.75
-            Fraction of the device range (symmetry point to the nearer bound) that the largest
-            entry of each column is mapped to; the rest is headroom for updates.
+            Fraction of half the device range that the largest entry of each column (of the
+            whole matrix, without ``column_scaling``) is mapped to; the rest is headroom for
+            updates.
+        column_scaling : bool, default True
+            One digital scale per column (the most precision per column) or one for the
+            whole matrix (every entry gets the same headroom, which suits matrices that are
+            updated, such as an inverse Hessian).
 
         Returns
         -------
@@ -232,11 +238,12 @@ class Crossbar(LinearOperator):
         A = check_finite_array(A, "A", ndim=2)
         # Checked before the crossbar draws its devices from ``rng``: a refused call must
         # leave the caller's generator untouched.
-        cls._check_program_args(program, tol, range_fraction, 30)
+        cls._check_program_args(program, tol, range_fraction, 30, column_scaling)
         xb = cls(A.shape, device=device, periphery=periphery, tile_shape=tile_shape,
                  dtype=dtype, bit_length=bit_length, max_cycles=max_cycles, rng=rng,
                  parasitics=parasitics)
-        xb.program(A, program=program, tol=tol, range_fraction=range_fraction)
+        xb.program(A, program=program, tol=tol, range_fraction=range_fraction,
+                   column_scaling=column_scaling)
         return xb
 
     @property
@@ -244,8 +251,9 @@ class Crossbar(LinearOperator):
         """Half the nominal device range: the largest magnitude a programmed entry can take."""
         return 0.5 * (self.device.w_max - self.device.w_min)
 
-    def program(self, A, *, program="auto", tol=None, range_fraction=0.75, max_iter=30):
-        """Program a new matrix ``A`` (same shape) with a new per-column scale.
+    def program(self, A, *, program="auto", tol=None, range_fraction=0.75, max_iter=30,
+                column_scaling=True):
+        """Program a new matrix ``A`` (same shape) with a new scale.
 
         The reference devices move to the middle of their devices' ranges, which leaves the
         most room for signed entries. Parameters are as for :meth:`from_matrix`; ``max_iter``
@@ -254,8 +262,10 @@ class Crossbar(LinearOperator):
         if hasattr(A, "toarray"):
             A = A.toarray()
         A = check_finite_array(A, "A", ndim=2, shape=self.shape)
-        tol = self._check_program_args(program, tol, range_fraction, max_iter)
+        tol = self._check_program_args(program, tol, range_fraction, max_iter, column_scaling)
         colmax = np.abs(A).max(axis=0)
+        if not column_scaling:
+            colmax = np.full_like(colmax, colmax.max())
         fallback = colmax.max() if colmax.max() > 0 else self.usable_range * range_fraction
         colmax = np.where(colmax > 0, colmax, fallback)
         self.scale = colmax / (self.usable_range * range_fraction)
@@ -274,8 +284,10 @@ class Crossbar(LinearOperator):
         return self
 
     @staticmethod
-    def _check_program_args(program, tol, range_fraction, max_iter):
+    def _check_program_args(program, tol, range_fraction, max_iter, column_scaling):
         check_choice(program, "program", ("auto", "write_verify", "open_loop"))
+        if not isinstance(column_scaling, bool):
+            raise TypeError(f"column_scaling must be a bool, got {column_scaling!r}")
         check_scalar(range_fraction, "range_fraction", low=0.0, high=1.0, low_inclusive=False)
         tol = check_scalar(tol, "tol", low=0.0, low_inclusive=False, allow_none=True)
         check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=1)
