@@ -67,6 +67,15 @@ class SolveResult(OptimizeResult):
         The crossbar holding ``A``.
     cost : CostLedger
         Its ledger: what the analog work cost.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from analoglinalg.linalg import solve
+    >>> A = np.array([[4.0, 1.0], [1.0, 3.0]])
+    >>> res = solve(A, np.array([1.0, 2.0]), device="ideal", rng=0)
+    >>> bool(res.success), res.x.round(4).tolist()  # np.linalg.solve: [0.0909, 0.6364]
+    (True, [0.0909, 0.6364])
     """
 
 

@@ -24,6 +24,12 @@ class TrainingRule:
     See Also
     --------
     AnalogSGD, TikiTaka, StochasticHamiltonianDescent, ReadWriteVerify, DeviceCopies
+
+    Examples
+    --------
+    >>> from analoglinalg.nn import AnalogLinear, AnalogSGD, TikiTaka
+    >>> sorted(AnalogSGD().prepare(AnalogLinear(3, 2, device="ideal", rng=0)).arrays)
+    ['weight']
     """
 
     def prepare(self, layer):
@@ -359,9 +365,9 @@ class ReadWriteVerify(TrainingRule):
     -----
     The verify read is :meth:`Crossbar.verify_read <analoglinalg.Crossbar.verify_read>`: the
     device state with the device's read noise (not the inference periphery's ADC, whose step
-    is far coarser than one pulse), on the crossbar's ledger as verify reads. Corrections use deterministic pulse counts when the layer's
-    ``update_mode`` is ``"stochastic"`` (a write-verify controller sends definite pulses)
-    and the layer's mode otherwise.
+    is far coarser than one pulse), on the crossbar's ledger as verify reads. Corrections
+    use deterministic pulse counts when the layer's ``update_mode`` is ``"stochastic"`` (a
+    write-verify controller sends definite pulses) and the layer's mode otherwise.
 
     References
     ----------
