@@ -1,9 +1,13 @@
 """analoglinalg: analog linear algebra on simulated crossbars of programmable resistors.
 
-The top level re-exports the objects most programs start from; the subpackages
-(:mod:`analoglinalg.devices`, :mod:`analoglinalg.crossbar`, :mod:`analoglinalg.sketch`,
-:mod:`analoglinalg.streaming`, :mod:`analoglinalg.optimize`, :mod:`analoglinalg.linalg`)
-hold the rest.
+The top level re-exports the objects most programs start from; the subpackages hold the rest:
+:mod:`analoglinalg.devices` (device physics and presets), :mod:`analoglinalg.crossbar`
+(the ``Crossbar`` operator, periphery, cost ledger, wire resistance),
+:mod:`analoglinalg.sketch` (randomized sketching), :mod:`analoglinalg.streaming` (streaming
+low-rank approximation), :mod:`analoglinalg.optimize` (quasi-Newton on a crossbar),
+:mod:`analoglinalg.linalg` (mixed-precision solvers), :mod:`analoglinalg.nn` (training with
+analog SGD, Tiki-Taka and SHD), :mod:`analoglinalg.distributed` (tiles on dask) and
+:mod:`analoglinalg.io` (saving and loading).
 """
 
 from ._lib._warnings import AnalogWarning, ClippingWarning, ConvergenceWarning, SaturationWarning
