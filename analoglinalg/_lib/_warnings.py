@@ -1,6 +1,27 @@
-"""The package's own warning categories."""
+"""The package's own warning categories, and how they are raised."""
 
-__all__ = ["AnalogWarning", "SaturationWarning", "ClippingWarning", "ConvergenceWarning"]
+import sys
+import warnings
+from pathlib import Path
+
+import scipy.sparse.linalg
+
+__all__ = ["AnalogWarning", "SaturationWarning", "ClippingWarning", "ConvergenceWarning",
+           "warn"]
+
+# Frames inside these folders are skipped when a warning is attributed to a line: the
+# user's call may reach the crossbar through several of our wrappers and SciPy's
+# LinearOperator methods, and the warning should point at the user's line.
+_INTERNAL = (str(Path(__file__).resolve().parents[1]),
+             str(Path(scipy.sparse.linalg.__file__).resolve().parent))
+
+
+def warn(message, category):
+    """Issue ``message`` as ``category``, attributed to the first caller outside the package."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_INTERNAL):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level + 1)
 
 
 class AnalogWarning(UserWarning):

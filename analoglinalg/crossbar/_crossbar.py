@@ -2,7 +2,6 @@
 
 import math
 import numbers
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +9,7 @@ from scipy.sparse.linalg import LinearOperator
 
 from .._lib._random import as_generator
 from .._lib._validation import check_choice, check_finite_array, check_scalar, check_vector
-from .._lib._warnings import ClippingWarning, SaturationWarning
+from .._lib._warnings import ClippingWarning, SaturationWarning, warn
 from ..devices import get_device
 from ._cost import CostLedger
 from ._kernels import pack_pulse_trains
@@ -421,9 +420,9 @@ class Crossbar(LinearOperator):
         self.cost.n_reads += k
         self.cost.latency += k * (p.integration_time + p.adc_time)
         if n_clipped > 0.01 * n_outputs:
-            warnings.warn(f"{n_clipped} of {n_outputs} outputs were clipped at the output "
-                          "bound; the read is inaccurate (raise out_bound or enable "
-                          "bound_management)", ClippingWarning, stacklevel=4)
+            warn(f"{n_clipped} of {n_outputs} outputs were clipped at the output bound; the "
+                 "read is inaccurate (raise out_bound or enable bound_management)",
+                 ClippingWarning)
 
     def verify_read(self, rows=None):
         """Read stored rows device by device, as a write-verify controller does.
@@ -535,8 +534,8 @@ class Crossbar(LinearOperator):
             report = self._stochastic_update(u, v, alpha, k)
         self.cost.n_updates += 1
         if report.n_saturated > 0.01 * m * n:
-            warnings.warn(f"{report.n_saturated} devices saturated at their bounds; the update "
-                          "was not applied in full", SaturationWarning, stacklevel=2)
+            warn(f"{report.n_saturated} devices saturated at their bounds; the update was not "
+                 "applied in full", SaturationWarning)
         return report
 
     def _seed(self):
