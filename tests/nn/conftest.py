@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from scipy.optimize import brentq
+from scipy.stats import norm
 
 from analoglinalg.devices import ConstantStep, Device, SoftBounds
 from analoglinalg.nn import AnalogLinear
@@ -24,6 +26,44 @@ def constant():
 def quadratic():
     """The pair (quadratic_layer, run_quadratic)."""
     return quadratic_layer, run_quadratic
+
+
+@pytest.fixture
+def sgd_theory():
+    """The pair (sgd_fixed_points, sgd_mean_tolerance) of the mean-field analog-SGD theory."""
+    return sgd_fixed_points, sgd_mean_tolerance
+
+
+def folded_mean(m, s):
+    """E|g| for g ~ N(m, s^2)."""
+    return s * np.sqrt(2 / np.pi) * np.exp(-m * m / (2 * s * s)) + m * (1 - 2 * norm.cdf(-m / s))
+
+
+def _sgd_drift(device, w, target, s):
+    """E[g F(w) + |g| G(w)] over the gradient noise, for g ~ N(w - target, s^2)."""
+    m = w - target
+    return m * device.symmetric_part(w) + folded_mean(m, s) * device.asymmetric_part(w)
+
+
+def sgd_fixed_points(device, targets, s):
+    """The states where analog SGD's mean-field drift vanishes, one per target w*."""
+    return np.array([brentq(lambda w, t=t: _sgd_drift(device, w, t, s), -0.999, 0.999)
+                     for t in targets])
+
+
+def sgd_mean_tolerance(device, predicted, targets, lr, s, n_avg, chains):
+    """Five standard errors of a long-run mean around ``predicted``, plus its variance.
+
+    AR(1) linearisation: rate r = lr * d(drift)/dw, stationary variance lr^2 s^2 / (2r),
+    correlation time 1/r; standard error of the mean of n_avg steps x ``chains`` chains,
+    plus the second-order (variance-sized) shift of the mean of a nonlinear drift.
+    """
+    h = 1e-6
+    slope = np.array([(_sgd_drift(device, p + h, t, s) - _sgd_drift(device, p - h, t, s))
+                      / (2 * h) for p, t in zip(predicted, targets, strict=True)])
+    r = lr * slope
+    var = lr**2 * s**2 / (2 * r)
+    return 5 * np.sqrt(var * 2 / (r * n_avg) / chains) + var
 
 
 def quadratic_layer(device, n):

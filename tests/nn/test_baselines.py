@@ -7,8 +7,6 @@ ledgers' accounting rules, never from a previous run.
 
 import numpy as np
 import pytest
-from scipy.optimize import brentq
-from scipy.stats import norm
 
 from analoglinalg.devices import ConstantStep, Device, SoftBounds
 from analoglinalg.nn import (
@@ -18,11 +16,6 @@ from analoglinalg.nn import (
     DeviceCopies,
     ReadWriteVerify,
 )
-
-
-def folded_mean(m, s):
-    """E|g| for g ~ N(m, s^2)."""
-    return s * np.sqrt(2 / np.pi) * np.exp(-m * m / (2 * s * s)) + m * (1 - 2 * norm.cdf(-m / s))
 
 
 def row_layer(device, n, periphery="ideal", mode="mean_field", seed=0):
@@ -44,7 +37,7 @@ def run_row(rule, layer, w_star, lr, n_steps, noise, rng):
     return np.array(ws)
 
 
-def test_read_write_verify_reaches_the_minimiser(soft):
+def test_read_write_verify_reaches_the_minimiser(soft, sgd_theory):
     targets = np.array([-0.6, 0.6])
     w_star = np.repeat(targets, 16)
     lr, s, burn, n_avg, tol = 0.02, 0.5, 500, 1500, 1e-4
@@ -57,14 +50,12 @@ def test_read_write_verify_reaches_the_minimiser(soft):
     bound = tol / lr + 5 * np.sqrt(var * 2 / (lr * n_avg) / 16)
     np.testing.assert_array_less(np.abs(mean - targets), bound)
     # Analog SGD's fixed point on the same device is many bounds away.
-    def drift(w, t):
-        m = w - t
-        return m * soft.symmetric_part(w) + folded_mean(m, s) * soft.asymmetric_part(w)
-    sgd_point = np.array([brentq(drift, -0.999, 0.999, args=(t,)) for t in targets])
+    sgd_fixed_points, _ = sgd_theory
+    sgd_point = sgd_fixed_points(soft, targets, s)
     np.testing.assert_array_less(5 * bound, np.abs(sgd_point - targets))
 
 
-def test_device_copies_keep_the_asymmetry_bias(soft, quadratic):
+def test_device_copies_keep_the_asymmetry_bias(soft, quadratic, sgd_theory):
     quadratic_layer, run_quadratic = quadratic
     targets = np.array([-0.6, 0.6])
     w_star = np.repeat(targets, 16)
@@ -81,19 +72,11 @@ def test_device_copies_keep_the_asymmetry_bias(soft, quadratic):
         rule.step(layer, np.ones((1, 1)), g[None, :], lr)
     mean = np.array(ws)[burn:].reshape(n_avg, 2, 16).mean(axis=(0, 2))
 
-    def drift(w, t):
-        m = w - t
-        return m * soft.symmetric_part(w) + folded_mean(m, s) * soft.asymmetric_part(w)
-
-    predicted = np.array([brentq(drift, -0.999, 0.999, args=(t,)) for t in targets])
     # As for analog SGD (test_quadratic): every copy has the same F and G, so the mean
-    # follows the same drift; AR(1) standard error plus the variance-sized curvature shift.
-    h = 1e-6
-    slope = np.array([(drift(p + h, t) - drift(p - h, t)) / (2 * h)
-                      for p, t in zip(predicted, targets, strict=True)])
-    r = lr * slope
-    var = lr**2 * s**2 / (2 * r)
-    tol = 5 * np.sqrt(var * 2 / (r * n_avg) / 16) + var
+    # follows the same drift and has the same standard error.
+    sgd_fixed_points, sgd_mean_tolerance = sgd_theory
+    predicted = sgd_fixed_points(soft, targets, s)
+    tol = sgd_mean_tolerance(soft, predicted, targets, lr, s, n_avg, 16)
     np.testing.assert_array_less(np.abs(mean - predicted), tol)
     np.testing.assert_array_less(5 * tol, np.abs(mean - targets))
 

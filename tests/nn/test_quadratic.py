@@ -7,20 +7,13 @@ reconstruction (notes 2.4), never from a previous run.
 
 import numpy as np
 import pytest
-from scipy.optimize import brentq
-from scipy.stats import norm
 
 from analoglinalg.nn import AnalogSGD, StochasticHamiltonianDescent, TikiTaka
 
 EPS32 = np.finfo(np.float32).eps
 
 
-def folded_mean(m, s):
-    """E|g| for g ~ N(m, s^2)."""
-    return s * np.sqrt(2 / np.pi) * np.exp(-m * m / (2 * s * s)) + m * (1 - 2 * norm.cdf(-m / s))
-
-
-def test_analog_sgd_lands_on_the_biased_fixed_point(soft, quadratic):
+def test_analog_sgd_lands_on_the_biased_fixed_point(soft, quadratic, sgd_theory):
     quadratic_layer, run_quadratic = quadratic
     # w* in four groups of 16 independent chains; noise s on every gradient.
     targets = np.array([-0.6, -0.4, 0.4, 0.6])
@@ -30,20 +23,9 @@ def test_analog_sgd_lands_on_the_biased_fixed_point(soft, quadratic):
     ws, _ = run_quadratic(AnalogSGD(), layer, w_star, lr, burn + n_avg, noise=s, rng=1)
     mean = ws[burn:].reshape(n_avg, 4, 16).mean(axis=(0, 2))
 
-    def drift(w, t):  # E[g F(w) + |g| G(w)] over the gradient noise
-        m = w - t
-        return m * soft.symmetric_part(w) + folded_mean(m, s) * soft.asymmetric_part(w)
-
-    predicted = np.array([brentq(drift, -0.999, 0.999, args=(t,)) for t in targets])
-    # AR(1) linearisation: rate r = lr * d(drift)/dw, stationary variance lr^2 s^2 / (2r),
-    # correlation time 1/r; standard error of the mean of n_avg steps x 16 chains, plus the
-    # second-order (variance-sized) shift of the mean of a nonlinear drift.
-    h = 1e-6
-    slope = np.array([(drift(p + h, t) - drift(p - h, t)) / (2 * h)
-                      for p, t in zip(predicted, targets, strict=True)])
-    r = lr * slope
-    var = lr**2 * s**2 / (2 * r)
-    tol = 5 * np.sqrt(var * 2 / (r * n_avg) / 16) + var
+    sgd_fixed_points, sgd_mean_tolerance = sgd_theory
+    predicted = sgd_fixed_points(soft, targets, s)
+    tol = sgd_mean_tolerance(soft, predicted, targets, lr, s, n_avg, 16)
     np.testing.assert_array_less(np.abs(mean - predicted), tol)
     # ... and that point is not the minimiser: the bias is many tolerances wide.
     np.testing.assert_array_less(5 * tol, np.abs(predicted - targets))
