@@ -2,19 +2,29 @@
 
 An MLP 64-32-10 (relu, softmax cross-entropy, batch 16, learning rate 0.1) is trained on
 ``sklearn.datasets.load_digits`` (features / 16, stratified 70/30 split) for ``--epochs``
-epochs with mean-field pulsed updates (the expected change of the stochastic pulse scheme,
-no pulse noise; the realistic periphery's read noise and ADC are on). Rows: device x rule,
+epochs. The accuracy table uses mean-field pulsed updates by default (the expected change
+of the stochastic pulse scheme, no pulse noise; ``--update-mode stochastic`` runs it with
+the hardware's stochastic pulse trains); the realistic periphery's read noise and ADC are
+on. Rows: device x rule,
 test accuracy mean +- std and [min, max] over ``--seeds`` seeds (seeds 0..n-1, all
 reported), device pulses, energy and modelled analog latency per epoch, devices per weight,
 and simulation seconds per epoch (best over epochs) against scikit-learn's
 ``MLPClassifier`` (SGD, same architecture, batch and learning rate, no momentum) timed in
 the same run. BLAS is pinned to one thread.
 
+The speed table (issue #7's goal: at most 3x scikit-learn per epoch "with the protonic
+device and pulsed updates") times protonic + SGD with **stochastic** pulsed updates (every
+mini-batch one batched :meth:`Crossbar.rank1_updates <analoglinalg.Crossbar.rank1_updates>`
+call per array), with mean-field updates and SHD beside it, against scikit-learn's
+``MLPClassifier`` timed in the same run: best epoch of ``--epochs`` for each seed, best
+over seeds, for both.
+
 The SHD and Tiki-Taka transfer gains are also run at the value the linearised SHD
 oscillator calls critical damping for the dominant curvature (see ``_critical_gain``), and
 the seed's claim "SHD on protonic devices >= SGD on ideal devices" is checked seed by seed.
 
-Run: ``python benchmarks/bench_nn.py [--quick] [--epochs N] [--seeds N]``.
+Run: ``python benchmarks/bench_nn.py [--quick] [--epochs N] [--seeds N]
+[--update-mode {mean_field,stochastic,deterministic}]``.
 """
 
 import argparse
@@ -81,7 +91,7 @@ def _critical_gain(sk, X, y, device):
 
 def _row(label, make, seeds, epochs, data, classes):
     Xtr, ytr, Xte, yte = data
-    accs, times, pulses, energy, latency, curves = [], [], [], [], [], []
+    accs, times, pulses, energy, latency, curves, clipped = [], [], [], [], [], [], []
     for s in seeds:
         est = make(s)
         t, curve = _timed_fit(est, Xtr, ytr, epochs, classes, Xte, yte)
@@ -93,10 +103,37 @@ def _row(label, make, seeds, epochs, data, classes):
         energy.append(net.energy / epochs)
         latency.append(sum(xb.cost.latency for layer in net.layers
                            for xb in layer.arrays.values()) / epochs)
+        clipped.append(sum(layer.n_clipped_updates for layer in net.layers) / epochs)
         per_weight = net.layers[0].n_devices / (net.layers[0].n_in * net.layers[0].n_out)
     return dict(label=label, accs=np.array(accs), time=min(times), pulses=np.mean(pulses),
                 energy=np.mean(energy), latency=np.mean(latency), per_weight=per_weight,
-                curves=np.array(curves))
+                curves=np.array(curves), clipped=np.mean(clipped))
+
+
+def _speed_table(seeds, epochs, data, classes, base):
+    """Seconds per epoch on protonic devices with each update mode, against scikit-learn."""
+    print("\nSpeed per epoch (issue #7 goal: protonic + sgd with stochastic pulses "
+          "<= 3x sklearn; BLAS 1 thread)")
+    header = (f"{'device + rule, update mode':<40}{'s/epoch':>9}{'x sk':>7}{'test acc':>10}"
+              f"{'pulses/ep':>11}{'clipped':>9}")
+    print(header)
+    print("-" * len(header))
+    print(f"{'sklearn MLPClassifier (float)':<40}{base:>9.4f}{1.0:>7.2f}")
+    cases = [("protonic + sgd, stochastic", "sgd", "stochastic"),
+             ("protonic + sgd, mean_field", "sgd", "mean_field"),
+             ("protonic + shd, stochastic", "shd", "stochastic")]
+    ratios = {}
+    for label, rule, mode in cases:
+        def make(s, rule=rule, mode=mode):
+            return AnalogMLPClassifier((HIDDEN,), optimizer=rule, device=PROTONIC,
+                                       periphery=None, update_mode=mode, learning_rate=LR,
+                                       batch_size=BATCH, random_state=s)
+        r = _row(label, make, seeds, epochs, data, classes)
+        ratios[label] = r["time"] / base
+        print(f"{label:<40}{r['time']:>9.4f}{ratios[label]:>7.2f}{r['accs'].mean():>10.4f}"
+              f"{r['pulses']:>11.3g}{r['clipped']:>9.0f}")
+    goal = ratios["protonic + sgd, stochastic"]
+    print(f"goal <= 3x: {'met' if goal <= 3 else 'NOT met'} ({goal:.2f}x)")
 
 
 def _print_row(r, base):
@@ -111,6 +148,8 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--seeds", type=int, default=None)
+    parser.add_argument("--update-mode", default="mean_field",
+                        choices=("mean_field", "stochastic", "deterministic"))
     args = parser.parse_args()
     epochs = args.epochs or (2 if args.quick else 5)
     n_seeds = args.seeds or (1 if args.quick else 3)
@@ -121,7 +160,8 @@ def main():
     data = (Xtr, ytr, Xte, yte)
     classes = np.unique(y)
     print(f"digits: {len(ytr)} train / {len(yte)} test, MLP 64-{HIDDEN}-10, lr {LR}, batch "
-          f"{BATCH}, {epochs} epochs, seeds {list(seeds)}, mean-field pulsed updates\n")
+          f"{BATCH}, {epochs} epochs, seeds {list(seeds)}, {args.update_mode} pulsed updates "
+          "(accuracy table)\n")
     with threadpool_limits(1):
         accs, times = [], []
         for s in seeds:
@@ -145,10 +185,14 @@ def main():
               f"lambda = 0.1: zeta = {kappa / (2 * np.sqrt(0.1 * LR * h)):.3g}; oscillation "
               f"period at lambda_c: {2 * np.pi / np.sqrt(lam_c * LR * h):.3g} batches\n")
 
+        _speed_table(seeds, epochs, data, classes, base)
+        print()
+
         def est(rule, device=PROTONIC, periphery=None, lr=LR):
             return lambda s: AnalogMLPClassifier((HIDDEN,), optimizer=rule, device=device,
                                                  periphery=periphery, learning_rate=lr,
-                                                 batch_size=BATCH, random_state=s)
+                                                 batch_size=BATCH, update_mode=args.update_mode,
+                                                 random_state=s)
 
         lam_mid = float(np.sqrt(lam_c * 0.1))
         rows = [

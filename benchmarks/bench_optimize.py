@@ -2,7 +2,11 @@
 
 Prints wall time (best of ``REPEATS``), iterations, function evaluations and the modelled
 hardware energy per iteration of the analog runs next to the energy of a digital O(n^2)
-inverse-Hessian update on the ledger's baselines (``CostLedger.digital_energy``). Usage:
+inverse-Hessian update on the ledger's baselines (``CostLedger.digital_energy``), the
+energy of the hybrid's own digital side (two-loop window and replays, ``n_digital_macs`` at
+the GPU baseline), re-programmings per iteration and the fraction of iterations whose
+direction used the crossbar (the rest passed the trust test or descent check only with the
+scaled identity). Usage:
 ``python benchmarks/bench_optimize.py [n ...]`` (default 100 500). Not a test.
 """
 
@@ -54,9 +58,11 @@ def run_size(n):
                                              options=opts),
         "scipy L-BFGS-B": lambda: scipy_minimize(rosenbrock, x0, jac=True, method="L-BFGS-B",
                                                  options=opts),
+        # Exact device: trust test off and exact read-out, i.e. full-memory BFGS.
         "analog BFGS ideal": lambda: minimize(
             rosenbrock, x0, jac=True, device="ideal", periphery=Periphery.ideal(), rng=0,
-            options={**opts, "update_mode": "mean_field"}),
+            options={**opts, "update_mode": "mean_field", "trust_ratio": None,
+                     "reprogram": "readout", "reprogram_repeats": 1}),
         "analog BFGS protonic": lambda: minimize(rosenbrock, x0, jac=True, rng=0,
                                                  options=opts),
     }
@@ -77,13 +83,23 @@ def report(n, results):
     digital.n_macs = 3 * n * n
     print(f"\nextended Rosenbrock, n = {n} (gtol {GTOL:g}; digital best of {REPEATS})")
     print(f"{'solver':22s} {'ok':>5s} {'wall s':>9s} {'/BFGS':>7s} {'nit':>6s} "
-          f"{'nit/LBFGS':>9s} {'nfev':>6s} {'J/iter':>9s} {'GPU J/iter':>10s}")
+          f"{'nit/LBFGS':>9s} {'nfev':>6s} {'J/iter':>9s} {'+dig J/it':>9s} "
+          f"{'GPU J/iter':>10s} {'reprog/it':>9s} {'crossbar':>8s}")
     for name, (t, res) in results.items():
         cost = res.get("cost")
-        e_it = f"{cost.energy / max(res.nit, 1):9.2e}" if cost is not None else f"{'-':>9s}"
+        nit = max(res.nit, 1)
+        e_it = dig_it = reprog = used = f"{'-':>9s}"
+        if cost is not None:
+            # The hybrid's digital side (two-loop window, replays) at the GPU baseline.
+            dig = CostLedger()
+            dig.n_macs = res.n_digital_macs
+            e_it = f"{cost.energy / nit:9.2e}"
+            dig_it = f"{dig.digital_energy('gpu') / nit:9.2e}"
+            reprog = f"{res.n_reprogram / nit:9.2f}"
+            used = f"{1 - (res.n_untrusted + res.n_fallback) / nit:8.2f}"
         print(f"{name:22s} {res.success!s:>5s} {t:9.3f} {t / t_bfgs:7.2f} {res.nit:6d} "
-              f"{res.nit / nit_lbfgs:9.2f} {res.nfev:6d} {e_it} "
-              f"{digital.digital_energy('gpu'):10.2e}")
+              f"{res.nit / nit_lbfgs:9.2f} {res.nfev:6d} {e_it} {dig_it} "
+              f"{digital.digital_energy('gpu'):10.2e} {reprog} {used}")
 
 
 if __name__ == "__main__":

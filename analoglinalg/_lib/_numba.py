@@ -4,9 +4,11 @@
 rounding, and the test suite compares kernels bit for bit with their NumPy references.
 """
 
+import types
+
 import numba
 
-__all__ = ["FASTMATH", "jit", "pjit"]
+__all__ = ["FASTMATH", "jit", "pjit", "twins"]
 
 FASTMATH = False
 
@@ -19,3 +21,16 @@ def jit(func):
 def pjit(func):
     """Parallel nopython kernel (``prange`` over its outer loop), cached on disk."""
     return numba.njit(cache=True, nogil=True, parallel=True, fastmath=FASTMATH)(func)
+
+
+def twins(func):
+    """Serial and parallel compilations of ``func`` (``prange`` runs as ``range`` in the first).
+
+    numba's disk cache keys a kernel by its qualified name and signature, not by its flags,
+    so the serial twin is compiled from a copy under a name of its own: without it, one
+    twin would load the other's machine code.
+    """
+    serial = types.FunctionType(func.__code__, func.__globals__, func.__name__,
+                                func.__defaults__, func.__closure__)
+    serial.__qualname__ = f"{func.__qualname__}_serial"
+    return jit(serial), pjit(func)

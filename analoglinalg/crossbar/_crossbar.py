@@ -12,21 +12,31 @@ from .._lib._validation import check_choice, check_finite_array, check_scalar, c
 from .._lib._warnings import ClippingWarning, SaturationWarning, warn
 from ..devices import get_device
 from ._cost import CostLedger
-from ._kernels import pack_pulse_trains
+from ._kernels import (
+    apply_counts_batch,
+    coincidence_updates,
+    mean_field_batch,
+    pulses_needed,
+    stochastic_plan,
+)
 from ._parasitics import WireResistance
 from ._periphery import Periphery
 from ._persist import load_crossbar, save_crossbar
+from ._read import all_finite as _all_finite
 from ._tile import Tile
 
 __all__ = ["Crossbar", "UpdateReport"]
 
 _MODES = ("stochastic", "deterministic", "mean_field")
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _MAX_BIT_LENGTH = 64
+# Constant and linear steps (and soft bounds): mean-field batches run in one kernel.
+_LINEAR_CODES = (0, 1)
 
 
 @dataclass(frozen=True)
 class UpdateReport:
-    """What one :meth:`Crossbar.rank1_update` did.
+    """What one :meth:`Crossbar.rank1_update` did (totals, for :meth:`Crossbar.rank1_updates`).
 
     Attributes
     ----------
@@ -175,9 +185,14 @@ class Crossbar(LinearOperator):
         self._rng = as_generator(rng)
         self._row_blocks = self._blocks(shape[0], tile_shape[0])
         self._col_blocks = self._blocks(shape[1], tile_shape[1])
+        self._unit_scale = np.ones(shape[0])
+        self._result_dtypes = {np.dtype(t): np.result_type(dtype, t) for t in _FLOAT_DTYPES}
         self._tiles = [[Tile(device, periphery, (r.stop - r.start, c.stop - c.start), self._rng,
                              parasitics)
                         for c in self._col_blocks] for r in self._row_blocks]
+        self._tile_index = [((r, c), self._tiles[i][j])
+                            for i, r in enumerate(self._row_blocks)
+                            for j, c in enumerate(self._col_blocks)]
 
     @staticmethod
     def _blocks(size, block):
@@ -262,7 +277,8 @@ class Crossbar(LinearOperator):
             A = A.toarray()
         A = check_finite_array(A, "A", ndim=2, shape=self.shape)
         tol = self._check_program_args(program, tol, range_fraction, max_iter, column_scaling)
-        colmax = np.abs(A).max(axis=0)
+        # float64 scales whatever A's dtype: every read multiplies by them.
+        colmax = np.abs(A).max(axis=0).astype(np.float64)
         if not column_scaling:
             colmax = np.full_like(colmax, colmax.max())
         fallback = colmax.max() if colmax.max() > 0 else self.usable_range * range_fraction
@@ -363,51 +379,88 @@ class Crossbar(LinearOperator):
 
     # --- reads ----------------------------------------------------------------------------
     def _each_tile(self):
-        for i, r in enumerate(self._row_blocks):
-            for j, c in enumerate(self._col_blocks):
-                yield (r, c), self._tiles[i][j]
+        """``((row slice, column slice), tile)`` for every tile, row by row."""
+        return self._tile_index
 
     def _check_input(self, X):
+        # The common operand (a finite float ndarray) costs one pass; anything else, or a
+        # bad value, goes through the full check for its message.
+        if (type(X) is np.ndarray and X.ndim == 2 and X.dtype in _FLOAT_DTYPES
+                and _all_finite(X)):
+            return X
         if np.iscomplexobj(X):
             raise TypeError("the crossbar multiplies real vectors only, got a complex input")
         return check_finite_array(X, "x", ndim=2)
 
     def _matmat(self, X):
         X = self._check_input(X)
-        out_dtype = np.result_type(self.dtype, X.dtype)
-        Xs = X * self.scale[:, None]
-        Y = np.zeros((self.shape[0], X.shape[1]), dtype=np.float64)
-        n_clipped = 0
-        for (r, c), tile in self._each_tile():
-            y, clipped = tile.read(Xs[c], self._rng, self.cost)
-            Y[r] += y
-            n_clipped += clipped
+        dtype = self._result_dtype(X.dtype)
+        if len(self._tile_index) == 1:
+            # One tile adds its read into zeros: it can round straight to the result dtype.
+            Y = np.zeros((self.shape[0], X.shape[1]), dtype=dtype)
+            n_clipped = self._tile_index[0][1].read(X, self._rng, self.cost, Y, self.scale)
+        else:
+            Y = np.zeros((self.shape[0], X.shape[1]))
+            n_clipped = 0
+            for (r, c), tile in self._tile_index:
+                n_clipped += tile.read(X[c], self._rng, self.cost, Y[r], self.scale[c])
         self._finish_read(X.shape[1], n_clipped, Y.size)
-        return Y.astype(out_dtype, copy=False)
+        return Y.astype(dtype, copy=False)
 
     def _rmatmat(self, X):
         X = self._check_input(X)
-        out_dtype = np.result_type(self.dtype, X.dtype)
-        Y = np.zeros((self.shape[1], X.shape[1]), dtype=np.float64)
+        Y = np.zeros((self.shape[1], X.shape[1]))
         n_clipped = 0
         for (r, c), tile in self._each_tile():
-            y, clipped = tile.read(X[r], self._rng, self.cost, transpose=True)
-            Y[c] += y
-            n_clipped += clipped
+            n_clipped += tile.read(X[r], self._rng, self.cost, Y[c], self._unit_scale[r],
+                                   transpose=True)
         Y *= self.scale[:, None]
         self._finish_read(X.shape[1], n_clipped, Y.size)
-        return Y.astype(out_dtype, copy=False)
+        return Y.astype(self._result_dtype(X.dtype), copy=False)
+
+    # A vector goes straight to the block read: LinearOperator's default would pass it
+    # through the public matmat and its checks a second time.
+    def _matvec(self, x):
+        return self._matmat(np.reshape(x, (-1, 1)))
+
+    def _rmatvec(self, x):
+        return self._rmatmat(np.reshape(x, (-1, 1)))
+
+    def _result_dtype(self, input_dtype):
+        dtype = self._result_dtypes.get(input_dtype)
+        return np.result_type(self.dtype, input_dtype) if dtype is None else dtype
 
     def _adjoint(self):
         return _CrossbarAdjoint(self)
 
     # SciPy's wrappers check shapes too, but their 'dimension mismatch' names neither the
-    # operand nor its shape; these checks run first and say both.
+    # operand nor its shape; these checks run first and say both. A plain ndarray vector
+    # then skips SciPy's wrapper: a vector read is short enough for its overhead to show.
+    def dot(self, x):
+        if type(x) is np.ndarray and x.ndim == 1:
+            return self.matvec(x)
+        return super().dot(x)
+
+    def __matmul__(self, x):
+        if type(x) is np.ndarray and x.ndim == 1:
+            return self.matvec(x)
+        return super().__matmul__(x)
+
     def matvec(self, x):
-        return super().matvec(_check_operand(x, self.shape[1], vector=True))
+        if type(x) is np.ndarray and x.shape == (self.shape[1],):
+            return self._matmat(x[:, None])[:, 0]
+        x = _check_operand(x, self.shape[1], vector=True)
+        if type(x) is not np.ndarray:
+            return super().matvec(x)
+        return self._matvec(x).reshape((self.shape[0],) + x.shape[1:])
 
     def rmatvec(self, x):
-        return super().rmatvec(_check_operand(x, self.shape[0], vector=True))
+        if type(x) is np.ndarray and x.shape == (self.shape[0],):
+            return self._rmatmat(x[:, None])[:, 0]
+        x = _check_operand(x, self.shape[0], vector=True)
+        if type(x) is not np.ndarray:
+            return super().rmatvec(x)
+        return self._rmatvec(x).reshape((self.shape[1],) + x.shape[1:])
 
     def matmat(self, X):
         return super().matmat(_check_operand(X, self.shape[1], vector=False))
@@ -510,6 +563,8 @@ class Crossbar(LinearOperator):
         slots per cycle and ``ceil(k / bit_length)`` cycles; the probabilities are
         ``p_i = A|u_i|``, ``q_j = B|v_j|`` with ``A*B = |alpha| / (cycles*BL*dw_min)`` and
         ``A max|u| = B max|v|`` (update management), so ``E[pulses_ij] = |delta_ij| / dw_min``.
+        A stochastic update is one sample of :meth:`rank1_updates` (the same kernel and
+        counter-based pulse trains).
         """
         m, n = self.shape
         u = check_vector(u, "u", m)
@@ -531,59 +586,146 @@ class Crossbar(LinearOperator):
         elif mode == "deterministic":
             report = self._deterministic_update(u, v, alpha)
         else:
-            report = self._stochastic_update(u, v, alpha, k)
+            # One sample of the batched path: the same kernel and pulse trains.
+            pulses, saturated, cycles, bits = self._stochastic_updates(
+                np.asarray(u, dtype=np.float64)[None], v[None], np.array([float(alpha)]),
+                np.array([k]))
+            report = UpdateReport(pulses, int(saturated[0]), int(cycles[0]), int(bits[0]))
         self.cost.n_updates += 1
         if report.n_saturated > 0.01 * m * n:
             warn(f"{report.n_saturated} devices saturated at their bounds; the update was not "
                  "applied in full", SaturationWarning)
         return report
 
+    def rank1_updates(self, U, V, alpha=1.0, *, mode="stochastic"):
+        """A batch of rank-1 updates ``A <- A + alpha_b U[b] V[b]^T``, applied in order.
+
+        The result is that of ``B`` consecutive calls
+        ``rank1_update(U[b], V[b], alpha_b, mode=mode)``: the same update management, bit
+        length and cycles per sample, the same saturation counting and the same ledger
+        totals (device and line pulses, ``n_updates``, energy, latency); samples whose
+        update is zero are skipped as ``rank1_update`` skips them. The work is one kernel
+        launch per tile instead of one Python call per sample.
+
+        Parameters
+        ----------
+        U : array_like of shape (B, m)
+            Row vectors ``u_b``, one per sample.
+        V : array_like of shape (B, n)
+            Column vectors ``v_b``.
+        alpha : float or array_like of shape (B,), default 1.0
+            One gain for every sample, or one per sample.
+        mode : {"stochastic", "deterministic", "mean_field"}
+            As for :meth:`rank1_update`.
+
+        Returns
+        -------
+        UpdateReport
+            Totals over the batch: ``n_pulses`` and ``n_saturated`` summed over the samples
+            (as summing the reports of the consecutive calls), ``n_cycles`` the update cycles
+            of all samples, ``bit_length`` the largest bit length any sample used.
+
+        Raises
+        ------
+        ValueError
+            Non-finite or wrongly shaped ``U``, ``V`` or ``alpha``, or a sample that needs
+            more than ``bit_length * max_cycles`` pulses per device (the message names the
+            first such sample). Nothing changes.
+
+        Warns
+        -----
+        SaturationWarning
+            Once per batch, when any sample leaves more than 1 % of the devices at a bound.
+
+        See Also
+        --------
+        Crossbar.rank1_update : one update.
+
+        Notes
+        -----
+        Devices of different rows never interact, so each tile's kernel runs its rows in
+        parallel and, inside a row, the samples in order and then the columns: every device
+        sees its updates in the order of the consecutive calls. ``deterministic`` and
+        ``mean_field`` modes therefore give the states of the consecutive calls to the last
+        bit (mean field runs in the kernel for constant and linear steps and soft bounds;
+        other responses take the NumPy path sample by sample). ``stochastic`` mode draws
+        the pulse trains of every sample and cycle in one pass from a counter-based
+        generator seeded by the crossbar's ``rng`` (32-bit uniforms, a probability error
+        below ``2**-32``), so it equals the consecutive calls in distribution, not draw for
+        draw.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from analoglinalg import Crossbar
+        >>> xb = Crossbar((3, 2), device="ideal", periphery="ideal", rng=0)
+        >>> U, V = np.ones((4, 3)), np.ones((4, 2))
+        >>> report = xb.rank1_updates(U, V, [0.01, 0.01, 0.01, -0.02], mode="deterministic")
+        >>> report.n_pulses, xb.cost.n_updates  # 6 devices x (3 x 50 + 100) pulses
+        (1500, 4)
+        >>> np.round(xb.read(), 6).tolist()  # 3 x 0.01 - 0.02 in every entry
+        [[0.01, 0.01], [0.01, 0.01], [0.01, 0.01]]
+        """
+        m, n = self.shape
+        U = self._check_batch(U, "U", None, m)
+        n_samples = U.shape[0]
+        V = self._check_batch(V, "V", n_samples, n)
+        if isinstance(alpha, numbers.Real):
+            alpha = np.full(n_samples, float(check_scalar(alpha, "alpha")))
+        else:
+            alpha = check_finite_array(alpha, "alpha", ndim=1, dtype=np.float64,
+                                       shape=(n_samples,))
+        check_choice(mode, "mode", _MODES)
+        V = V / self.scale
+        k = pulses_needed(U, V, alpha, self.device.dw_min)
+        limit = self.bit_length * self.max_cycles
+        if n_samples and k.max() > limit:
+            b = int(np.argmax(k > limit))
+            raise ValueError(
+                f"sample {b} of U, V (alpha={float(alpha[b])!r}) needs {math.ceil(k[b])} "
+                f"pulses on the busiest device, more than bit_length * max_cycles = {limit}; "
+                "split the update or raise max_cycles")
+        active = np.flatnonzero(k > 0)
+        if active.size == 0:
+            return UpdateReport(0, 0, 0, 0)
+        if active.size < n_samples:
+            U, V, alpha, k = U[active], V[active], alpha[active], k[active]
+        if mode == "mean_field":
+            pulses, saturated, cycles, bits = self._mean_field_updates(U, V, alpha)
+        elif mode == "deterministic":
+            pulses, saturated, cycles, bits = self._deterministic_updates(U, V, alpha)
+        else:
+            pulses, saturated, cycles, bits = self._stochastic_updates(U, V, alpha, k)
+        self.cost.n_updates += active.size
+        crowded = int(np.count_nonzero(saturated > 0.01 * m * n)) if saturated.any() else 0
+        if crowded:
+            warn(f"{crowded} of {active.size} updates left more than 1 % of the devices "
+                 f"saturated at their bounds (up to {int(saturated.max())}); they were not "
+                 "applied in full", SaturationWarning)
+        return UpdateReport(int(pulses), int(saturated.sum()), int(cycles.sum()),
+                            int(bits.max()))
+
+    @staticmethod
+    def _check_batch(X, name, rows, cols):
+        # Training passes float64 arrays of the right shape every mini-batch: check only
+        # their finiteness. Anything else takes the full check, which words the errors.
+        if (type(X) is np.ndarray and X.dtype == np.float64 and X.ndim == 2
+                and X.shape[1] == cols and rows in (None, X.shape[0])
+                and np.isfinite(X).all()):
+            return X
+        return check_finite_array(X, name, ndim=2, dtype=np.float64, shape=(rows, cols))
+
     def _seed(self):
         return int(self._rng.integers(0, 2**63 - 1))
 
-    def _account_update(self, device_pulses, line_pulses, slots):
+    def _account_update(self, device_pulses, line_pulses, slots, n_cycles=1):
         energy = self.device.pulse_energy or 0.0
         self.cost.n_device_pulses += device_pulses
         self.cost.n_line_pulses += line_pulses
         self.cost.update_energy += (device_pulses * energy
                                     + self.periphery.line_energy(line_pulses))
         self.cost.latency += slots * (self.device.pulse_width or 0.0) \
-            + self.periphery.update_overhead
-
-    def _stochastic_update(self, u, v, alpha, k):
-        dw = self.device.dw_min
-        cycles = math.ceil(k / self.bit_length)
-        bl = min(math.ceil(k / cycles), self.bit_length)
-        umax, vmax = np.abs(u).max(), np.abs(v).max()
-        c = abs(alpha) / (cycles * bl * dw)
-        a = math.sqrt(c * vmax / umax)
-        b = math.sqrt(c * umax / vmax)
-        p_rows = np.minimum(1.0, a * np.abs(u))
-        p_cols = np.minimum(1.0, b * np.abs(v))
-        row_negative = (u < 0) ^ (alpha < 0)
-        col_negative = v < 0
-        pulses = saturated = 0
-        # Over several cycles a device that stays at a bound must be counted once: remember
-        # which devices any cycle touched and count those at a bound at the end.
-        touched = {} if cycles > 1 else None
-        for _ in range(cycles):
-            row_bits, row_pulses = pack_pulse_trains(p_rows, bl, self._rng)
-            col_bits, col_pulses = pack_pulse_trains(p_cols, bl, self._rng)
-            cycle_pulses = 0
-            for (r, c), tile in self._each_tile():
-                p, s = tile.coincidence_update(row_bits[r], col_bits[c], row_negative[r],
-                                               col_negative[c], self._seed())
-                cycle_pulses += p
-                saturated += s
-                if touched is not None:
-                    hit = (row_bits[r][:, None] & col_bits[c][None, :]) != 0
-                    touched[id(tile)] = touched.get(id(tile), False) | hit
-            self._account_update(cycle_pulses, row_pulses + col_pulses, bl)
-            pulses += cycle_pulses
-        if touched is not None:
-            saturated = sum(tile.count_at_bounds(touched[id(tile)])
-                            for _, tile in self._each_tile() if id(tile) in touched)
-        return UpdateReport(pulses, saturated, cycles, bl)
+            + n_cycles * self.periphery.update_overhead
 
     def _deterministic_update(self, u, v, alpha):
         delta = alpha * np.outer(u, v) / self.device.dw_min
@@ -607,6 +749,88 @@ class Crossbar(LinearOperator):
         slots = math.ceil(np.abs(delta).max() / self.device.dw_min)
         self._account_update(pulses, 0, slots)
         return UpdateReport(pulses, saturated, math.ceil(slots / self.bit_length), 0)
+
+    # The batched bodies get the active samples only (k > 0), with ``V`` already divided by
+    # the column scales. Each puts its totals on the ledger and returns the device pulses
+    # and the per-sample saturated devices, cycles and bit lengths.
+    def _tile_kernel_args(self):
+        return [(r, c, tile.devices, tile.kernel_args) for (r, c), tile in self._each_tile()]
+
+    def _mean_field_updates(self, U, V, alpha):
+        dw = self.device.dw_min
+        model = self.device.response
+        saturated = np.zeros(len(U), dtype=np.int64)
+        if model.code in _LINEAR_CODES:
+            gamma_up = getattr(model, "gamma_up", 0.0)
+            gamma_down = getattr(model, "gamma_down", 0.0)
+            for r, c, d, _ in self._tile_kernel_args():
+                saturated += mean_field_batch(d.weights, d.w_ref, d.dw_up, d.dw_down, d.b_min,
+                                              d.b_max, U[:, r], V[:, c], alpha, dw, model.code,
+                                              gamma_up, gamma_down)
+        else:
+            # Other responses go sample by sample through the NumPy path: compiled, their
+            # float64 arithmetic on float32 states does not reproduce NumPy's to the last
+            # bit (LLVM narrows some of it to float32).
+            for b in range(len(U)):
+                delta = alpha[b] * np.outer(U[b], V[b])
+                for (r, c), tile in self._each_tile():
+                    saturated[b] += tile.mean_field_update(delta[r, c])
+        absu, absv = np.abs(U), np.abs(V)
+        pulses = np.rint(np.abs(alpha) * absu.sum(axis=1) * absv.sum(axis=1) / dw)
+        # |alpha (u_i v_j)| is largest at the largest |u_i| and |v_j| (rounding is monotone).
+        slots = np.ceil(np.abs(alpha * (absu.max(axis=1) * absv.max(axis=1))) / dw)
+        pulses = int(pulses.sum())
+        self._account_update(pulses, 0, float(slots.sum()), len(U))
+        cycles = np.ceil(slots / self.bit_length).astype(np.int64)
+        return pulses, saturated, cycles, np.zeros(1, dtype=np.int64)
+
+    def _deterministic_updates(self, U, V, alpha):
+        dw = self.device.dw_min
+        tiles = self._tile_kernel_args()
+        # Drawn in the order of the consecutive calls: one seed per sample and tile.
+        seeds = self._rng.integers(0, 2**63 - 1, size=(len(U), len(tiles))).astype(np.uint64)
+        pulses = 0
+        saturated = np.zeros(len(U), dtype=np.int64)
+        for t, (r, c, d, (code, params, nodes_up, nodes_down)) in enumerate(tiles):
+            p, s = apply_counts_batch(d.weights, d.w_ref, d.dw_up, d.dw_down, d.b_min,
+                                      d.b_max, U[:, r], V[:, c], alpha, dw,
+                                      np.ascontiguousarray(seeds[:, t]), code, params,
+                                      nodes_up, nodes_down, float(self.device.dw_min_std),
+                                      False)
+            pulses += p
+            saturated += s
+        # Counts are monotone in |u_i| and |v_j|: the busiest device sits at the largest
+        # |u_i| and |v_j|, and a row (column) is pulsed iff its count there is non-zero.
+        rows = np.arange(len(U))
+        i_max, j_max = np.abs(U).argmax(axis=1), np.abs(V).argmax(axis=1)
+        row_counts = np.rint(alpha[:, None] * (U * V[rows, j_max][:, None]) / dw)
+        col_counts = np.rint(alpha[:, None] * (U[rows, i_max][:, None] * V) / dw)
+        slots = np.abs(row_counts).max(axis=1)
+        lines = np.count_nonzero(row_counts, axis=1) + np.count_nonzero(col_counts, axis=1)
+        self._account_update(pulses, int((lines * slots).sum()), float(slots.sum()), len(U))
+        cycles = np.ceil(slots / self.bit_length).astype(np.int64)
+        return pulses, saturated, cycles, np.zeros(1, dtype=np.int64)
+
+    def _stochastic_updates(self, U, V, alpha, k):
+        tiles = self._tile_kernel_args()
+        (row_trains, col_trains, row_negative, col_negative, cycle_start, cycles, bits,
+         line_pulses, meets, seeds) = stochastic_plan(U, V, alpha, k, self.bit_length,
+                                                      self.device.dw_min,
+                                                      np.uint64(self._seed()), len(tiles))
+        pulses = 0
+        saturated = np.zeros(len(U), dtype=np.int64)
+        sigma = float(self.device.dw_min_std)
+        for t, (r, c, d, (code, params, nodes_up, nodes_down)) in enumerate(tiles):
+            p, s = coincidence_updates(d.weights, d.w_ref, d.dw_up, d.dw_down, d.b_min,
+                                       d.b_max, row_trains[:, r], col_trains[:, c],
+                                       row_negative[:, r], col_negative[:, c], cycle_start,
+                                       seeds[t], code, params, nodes_up, nodes_down, sigma,
+                                       False, meets // len(tiles))
+            pulses += p
+            saturated += s
+        self._account_update(pulses, int(line_pulses), float((cycles * bits).sum()),
+                             int(cycles.sum()))
+        return pulses, saturated, cycles, bits
 
     # --- persistence ----------------------------------------------------------------------
     def save(self, path):

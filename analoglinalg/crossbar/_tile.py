@@ -3,8 +3,9 @@
 import numpy as np
 
 from ..devices import DeviceArray
-from ._kernels import apply_counts, coincidence_update
+from ._kernels import apply_counts
 from ._parasitics import ParasiticSolver
+from ._read import add_noise, digitize, encode, read, read_constants
 
 __all__ = ["Tile"]
 
@@ -25,6 +26,7 @@ class Tile:
         self._solvers = {}
         self.devices = DeviceArray(device, shape, generator)
         self.kernel_args = device.response.kernel_args()
+        self._read_constants = read_constants(periphery, device.read_noise)
         mid = device.conductance(device.symmetry_point())
         self._cell_read_power = 2.0 * float(mid) * device.read_voltage ** 2
 
@@ -37,59 +39,59 @@ class Tile:
         return self.devices.weights
 
     # --- reads ----------------------------------------------------------------------------
-    def read(self, X, generator, ledger, transpose=False):
-        """Analog product of the tile (or its transpose) with the columns of ``X``."""
+    def read(self, X, generator, ledger, out, row_scale, transpose=False):
+        """Add the analog product of the tile (or its transpose) with ``X`` into ``out``.
+
+        ``row_scale`` multiplies the rows of ``X`` on their way to the DAC (the matrix's
+        column scales in a forward read). Returns the number of outputs clipped at the bound.
+        """
         p = self.periphery
         W = self.weights.T if transpose else self.weights
-        # The scale stays in float64: a column of tiny values must not overflow 1/absmax.
-        absmax = np.abs(X).max(axis=0).astype(np.float64)
-        absmax[absmax == 0] = 1.0
-        xn = (X / absmax).astype(W.dtype)
-        if p.dac_bits is not None:
-            levels = np.float32(2.0 ** (p.dac_bits - 1) - 1.0)
-            xn *= levels
-            np.rint(xn, out=xn)
-            xn /= levels
-        y = self._integrate(W, xn, generator, ledger, transpose)
-        n_clipped = 0
-        if p.out_bound is not None:
-            retries = np.zeros(X.shape[1], dtype=np.int64)
+        if self.parasitics is None:
+            retry, clipped, activity, y = read(W, X, row_scale, self._read_constants, generator,
+                                               out)
+            self._account_read(*X.shape, activity, ledger)
+            if not retry:
+                return int(clipped)
+            # Rare: recompute the encoding (deterministic) for the re-reads.
+            xn, absmax, sumsq, _ = encode(X, row_scale, p.dac_bits)
             colmax = np.abs(y).max(axis=0)
+        else:
+            xn, absmax, sumsq, activity = encode(X, row_scale, p.dac_bits)
+            self._account_read(*xn.shape, activity, ledger)
+            y, colmax = self._integrate(W, xn, sumsq, generator, ledger, transpose)
+        k = xn.shape[1]
+        bound = np.zeros(k, dtype=np.float32)
+        step = np.zeros(k, dtype=np.float32)
+        if p.out_bound is not None:
+            retries = np.zeros(k, dtype=np.int64)
             for _ in range(p.max_bound_retries if p.bound_management else 0):
                 clipped = np.flatnonzero(colmax > p.out_bound * 2.0 ** retries)
                 if clipped.size == 0:
                     break
                 retries[clipped] += 1
-                shrink = (2.0 ** retries[clipped]).astype(W.dtype)
-                retry = xn[:, clipped] / shrink
-                y[:, clipped] = self._integrate(W, retry, generator, ledger, transpose) * shrink
-                colmax[clipped] = np.abs(y[:, clipped]).max(axis=0)
+                shrink = 2.0 ** retries[clipped]
+                retry = xn[:, clipped] / shrink.astype(np.float32)
+                y_retry, max_retry = self._integrate(W, retry, sumsq[clipped] / shrink ** 2,
+                                                     generator, ledger, transpose)
+                y[:, clipped] = y_retry * shrink.astype(np.float32)
+                colmax[clipped] = max_retry * shrink
                 ledger.n_reads += clipped.size
-                self._account_read(retry, ledger)
-            bound = (p.out_bound * 2.0 ** retries).astype(W.dtype)
-            if np.any(colmax > bound):
-                n_clipped = int(np.count_nonzero(np.abs(y) > bound))
-                np.clip(y, -bound, bound, out=y)
+                self._account_read(*retry.shape, float(np.abs(retry).sum()), ledger)
+            bound[:] = p.out_bound * 2.0 ** retries
             if p.adc_bits is not None:
-                step = bound * np.float32(2.0 / (2.0 ** p.adc_bits - 1.0))
-                y /= step
-                np.rint(y, out=y)
-                y *= step
-        self._account_read(xn, ledger)
-        return y * absmax, n_clipped
+                step[:] = bound * np.float32(2.0 / (2.0 ** p.adc_bits - 1.0))
+        return digitize(y, bound, step, absmax, out)
 
-    def _integrate(self, W, xn, generator, ledger, transpose):
+    def _integrate(self, W, xn, sumsq, generator, ledger, transpose):
+        """Noisy ``W xn`` and its column maxima (None when nothing needs them)."""
         p = self.periphery
         y = W @ xn if self.parasitics is None else self._wire_read(xn, ledger, transpose)
         sigma_dev = self.device.read_noise
         if p.out_noise or sigma_dev:
-            variance = np.full(xn.shape[1], p.out_noise ** 2)
-            if sigma_dev:
-                variance += sigma_dev ** 2 * np.square(xn, dtype=np.float64).sum(axis=0)
-            noise = generator.standard_normal(y.shape, dtype=np.float32)
-            noise *= np.sqrt(variance).astype(np.float32)
-            y += noise
-        return y
+            sd = np.sqrt(p.out_noise ** 2 + sigma_dev ** 2 * sumsq)
+            return y, add_noise(y, sd, generator.bit_generator.random_raw())
+        return y, (np.abs(y).max(axis=0) if p.out_bound is not None else None)
 
     def _wire_read(self, xn, ledger, transpose):
         """``W xn`` as the array measures it through its resistive lines (device units).
@@ -126,14 +128,12 @@ class Tile:
         self._solvers[transpose] = (d.weights.copy(), d.w_ref.copy(), tuple(solvers))
         return self._solvers[transpose][2]
 
-    def _account_read(self, xn, ledger):
+    def _account_read(self, n_in, k, activity, ledger):
         p = self.periphery
-        n_in, k = xn.shape
         n_out = self.weights.size // n_in
         ledger.n_dac += n_in * k
         ledger.n_adc += n_out * k
         ledger.n_macs += n_in * n_out * k
-        activity = float(np.abs(xn).sum())
         ledger.read_energy += (k * (n_in * p.dac_energy + n_out * (p.adc_energy
                                                                    + p.integrator_energy))
                                + self._cell_read_power * p.integration_time * n_out * activity)
@@ -146,17 +146,6 @@ class Tile:
         return int(apply_counts(d.weights, d.w_ref, d.dw_up, d.dw_down, d.b_min, d.b_max,
                                 counts, code, params, nodes_up, nodes_down,
                                 float(self.device.dw_min_std), np.uint64(seed), exact))
-
-    def coincidence_update(self, row_bits, col_bits, row_negative, col_negative, seed,
-                           exact=False):
-        """Stochastic pulse-train update; returns ``(device pulses, saturated)``."""
-        d = self.devices
-        code, params, nodes_up, nodes_down = self.kernel_args
-        pulses, saturated = coincidence_update(
-            d.weights, d.w_ref, d.dw_up, d.dw_down, d.b_min, d.b_max, row_bits, col_bits,
-            row_negative, col_negative, code, params, nodes_up, nodes_down,
-            float(self.device.dw_min_std), np.uint64(seed), exact)
-        return int(pulses), int(saturated)
 
     def mean_field_update(self, delta):
         """Expected change of a pulsed update of ``delta`` (device units); returns saturated."""

@@ -113,7 +113,8 @@ class AnalogMLPClassifier(ClassifierMixin, _AnalogMLPBase):
         None is the realistic default periphery.
     update_mode : {"stochastic", "deterministic", "mean_field"}, default "mean_field"
         Pulse model of the updates; ``"stochastic"`` is the hardware's coincidence scheme
-        and is one to two orders of magnitude slower to simulate.
+        (each mini-batch is one batched update per array; about twice the simulation time
+        of ``"mean_field"`` on the digits benchmark).
     learning_rate : float, default 0.1
     batch_size : int, default 16
     max_iter : int, default 10

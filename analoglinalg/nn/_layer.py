@@ -177,11 +177,17 @@ class AnalogLinear:
         -------
         ndarray of shape (batch, n_out)
         """
-        X = check_finite_array(X, "X", ndim=2, shape=(None, self.n_in))
-        Y = np.zeros((X.shape[0], self.n_out))
+        return self._forward(check_finite_array(X, "X", ndim=2, shape=(None, self.n_in)))
+
+    def _forward(self, X):
+        # The body of forward for callers that validated X (the network's training loop).
+        Y = None
         for name, c in self.coefficients.items():
             if c != 0:
-                Y += c * self.arrays[name].matmat(X.T).T
+                part = self.arrays[name].matmat(X.T).T
+                Y = c * part if Y is None else Y + c * part
+        if Y is None:
+            Y = np.zeros((X.shape[0], self.n_out))
         if self.bias is not None:
             Y += self.bias
         return Y
@@ -197,11 +203,17 @@ class AnalogLinear:
         -------
         ndarray of shape (batch, n_in)
         """
-        delta = check_finite_array(delta, "delta", ndim=2, shape=(None, self.n_out))
-        G = np.zeros((delta.shape[0], self.n_in))
+        return self._backward(check_finite_array(delta, "delta", ndim=2,
+                                                 shape=(None, self.n_out)))
+
+    def _backward(self, delta):
+        G = None
         for name, c in self.coefficients.items():
             if c != 0:
-                G += c * self.arrays[name].rmatmat(delta.T).T
+                part = self.arrays[name].rmatmat(delta.T).T
+                G = c * part if G is None else G + c * part
+        if G is None:
+            G = np.zeros((delta.shape[0], self.n_in))
         return G
 
     def pulse_update(self, name, u, v, alpha, mode=None):
@@ -220,6 +232,56 @@ class AnalogLinear:
             alpha = alpha * limit / need
             self.n_clipped_updates += 1
         report = xb.rank1_update(u, v, alpha, mode=self.update_mode if mode is None else mode)
+        self.n_saturated += report.n_saturated
+        return report
+
+    def pulse_updates(self, name, U, V, alpha, mode=None):
+        """``W_name <- W_name + alpha U[b] V[b]^T`` for every ``b``, as one batched update.
+
+        The same as :meth:`pulse_update` on each row pair in turn (each sample that needs
+        more pulses than a crossbar allows is scaled down and counted in
+        ``n_clipped_updates``), issued as one :meth:`Crossbar.rank1_updates
+        <analoglinalg.Crossbar.rank1_updates>` call.
+
+        Parameters
+        ----------
+        name : str
+            The array to update.
+        U : ndarray of shape (B, n_out)
+        V : ndarray of shape (B, n_in)
+        alpha : float
+        mode : {"stochastic", "deterministic", "mean_field"} or None
+            None uses the layer's ``update_mode``.
+
+        Returns
+        -------
+        UpdateReport
+            Totals over the batch.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from analoglinalg.nn import AnalogLinear
+        >>> layer = AnalogLinear(2, 1, device="ideal", periphery="ideal", init="zeros",
+        ...                      update_mode="mean_field", rng=0)
+        >>> _ = layer.pulse_updates("weight", np.ones((2, 1)), np.array([[1.0, 0.0],
+        ...                                                             [0.0, 2.0]]), 0.05)
+        >>> np.round(layer.weight, 4), layer.n_clipped_updates
+        (array([[0.05, 0.1 ]]), 0)
+        """
+        xb = self.arrays[name]
+        U = np.asarray(U, dtype=float)
+        V = np.asarray(V, dtype=float)
+        need = (abs(alpha) * np.abs(U).max(axis=1, initial=0)
+                * np.abs(V / xb.scale).max(axis=1, initial=0))
+        limit = 0.999 * xb.bit_length * xb.max_cycles * xb.device.dw_min
+        clipped = need > limit
+        alphas = np.full(len(U), float(alpha))
+        if clipped.any():
+            alphas[clipped] = alpha * limit / need[clipped]
+            self.n_clipped_updates += int(np.count_nonzero(clipped))
+        report = xb.rank1_updates(U, V, alphas,
+                                  mode=self.update_mode if mode is None else mode)
         self.n_saturated += report.n_saturated
         return report
 

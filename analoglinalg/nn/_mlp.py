@@ -116,7 +116,7 @@ class AnalogMLP:
         A = check_finite_array(X, "X", ndim=2, shape=(None, self.layers[0].n_in))
         cache = []
         for i, layer in enumerate(self.layers):
-            Z = layer.forward(A)
+            Z = layer._forward(A)
             out = Z if i == len(self.layers) - 1 else _activate(self.activation, Z)
             cache.append((A, Z, out))
             A = out
@@ -154,8 +154,9 @@ class AnalogMLP:
         delta = (probs - Y) / len(Y)
         for i in range(len(self.layers) - 1, -1, -1):
             A_in, _, _ = self._cache[i]
-            back = self.layers[i].backward(delta) if i > 0 else None
-            self.rule.step(self.layers[i], A_in, delta, lr)
+            back = self.layers[i]._backward(delta) if i > 0 else None
+            # Arrays built here and a layer prepared in __init__: the rule's checks are done.
+            self.rule._apply(self.layers[i], A_in, delta, lr)
             if i > 0:
                 _, Z_prev, A_prev = self._cache[i - 1]
                 delta = back * _derivative(self.activation, Z_prev, A_prev)

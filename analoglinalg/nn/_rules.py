@@ -65,6 +65,10 @@ class TrainingRule:
         x = check_finite_array(x, "x", ndim=2, shape=(None, layer.n_in))
         delta = check_finite_array(delta, "delta", ndim=2, shape=(x.shape[0], layer.n_out))
         lr = check_scalar(lr, "lr", low=0.0, low_inclusive=False)
+        return self._apply(layer, x, delta, lr)
+
+    def _apply(self, layer, x, delta, lr):
+        # The body of step for a prepared layer and validated arguments (the training loop).
         self._step(layer, x, delta, lr)
         if layer.bias is not None:
             layer.bias -= lr * delta.sum(axis=0)
@@ -72,9 +76,7 @@ class TrainingRule:
         return layer
 
     def _pulse_batch(self, layer, name, x, delta, lr):
-        for xb, db in zip(x, delta, strict=True):
-            if np.any(xb) and np.any(db):
-                layer.pulse_update(name, db, xb, -lr)
+        layer.pulse_updates(name, delta, x, -lr)
 
 
 class AnalogSGD(TrainingRule):
@@ -127,17 +129,13 @@ class _TwoArrayRule(TrainingRule):
         eye = np.zeros((layer.n_in, len(columns)))
         eye[columns, np.arange(len(columns))] = 1.0
         read = fast.matmat(eye)
-        for k in range(len(columns)):
-            if np.any(read[:, k]):
-                layer.pulse_update("weight", read[:, k], eye[:, k], self.transfer_lr)
+        layer.pulse_updates("weight", read.T, eye.T, self.transfer_lr)
 
     def _transfer_rows(self, layer):
         fast = layer.arrays[self._fast]
         eye = np.eye(layer.n_out)
         read = fast.rmatmat(eye)
-        for i in range(layer.n_out):
-            if np.any(read[:, i]):
-                layer.pulse_update("weight", eye[:, i], read[:, i], self.transfer_lr)
+        layer.pulse_updates("weight", eye, read.T, self.transfer_lr)
 
 
 def _check_common(gamma, transfer_every, transfer_lr, fast_device):

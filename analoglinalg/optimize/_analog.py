@@ -51,9 +51,10 @@ class _AnalogMatrix:
     symmetric positive definite matrix (BFGS, DFP) through the exactly tracked diagonal
     (``|M_ij| <= sqrt(M_ii M_jj)``), otherwise through a running per-column bound
     ``sum |alpha| max|u| |v_j|``; and (b) no device needs more pulses than one update can
-    give. If either fails, the matrix is read out with ``n`` analog reads, the update is added
-    digitally, and the sum is programmed with fresh column scales ("rescale and re-program").
-    An update that still reports saturated devices triggers the same read-out and re-program.
+    give. If either fails, the matrix is re-programmed with fresh column scales: either a
+    target the caller computes digitally (``update(terms, target)``), or the read-out
+    (``n`` averaged analog reads) plus the update added digitally. An update that still
+    reports saturated devices triggers the same re-programming.
     Every product is the average of ``repeats`` reads (read noise falls as
     ``1 / sqrt(repeats)``). Every read, pulse and programming step is on the ledger.
     """
@@ -61,21 +62,23 @@ class _AnalogMatrix:
     _MARGIN = 0.9  # devices' own bounds vary device to device; stay clear of the nominal one
 
     def __init__(self, M0, *, device, periphery, rng, update_mode, headroom, spd,
-                 repeats=1, readout_repeats=8):
+                 repeats=1, readout_repeats=8, program="auto"):
         from analoglinalg.crossbar import Crossbar
 
         self.n = M0.shape[0]
         self.repeats = repeats
         self.readout_repeats = max(readout_repeats, repeats)
         self.update_mode = update_mode
+        self.program_kind = program
         self.range_fraction = 1.0 / headroom
         self.spd = spd
         self.n_reprogram = 0
         self.n_saturated = 0
+        self.digital_macs = 0
         if periphery is None:
             periphery = _calibrated_periphery(M0, device, self.range_fraction, headroom)
         self.xb = Crossbar.from_matrix(M0, device=device, periphery=periphery, rng=rng,
-                                       range_fraction=self.range_fraction)
+                                       range_fraction=self.range_fraction, program=program)
         self._set_reference(M0)
 
     def _set_reference(self, M):
@@ -104,7 +107,7 @@ class _AnalogMatrix:
         """Program a new matrix (a reset or a rescale), on the ledger."""
         if self.spd:
             M = 0.5 * (M + M.T)
-        self.xb.program(M, range_fraction=self.range_fraction)
+        self.xb.program(M, range_fraction=self.range_fraction, program=self.program_kind)
         self.n_reprogram += 1
         self._set_reference(M)
 
@@ -132,18 +135,19 @@ class _AnalogMatrix:
         return all(abs(alpha) * np.abs(u).max() * np.abs(v / self.xb.scale).max() / dw <= limit
                    for alpha, u, v in terms)
 
-    def update(self, terms):
-        """Apply ``sum(alpha u v^T)``: by pulses if it fits, else by rescale and re-program."""
+    def update(self, terms, target=None):
+        """Apply ``sum(alpha u v^T)``: by pulses if it fits, else by re-programming.
+
+        ``target`` is ``None`` (re-program the read-out plus the update) or a callable
+        returning the matrix to program instead (a digital replay of recent pairs).
+        """
         bound, diag = self._predict(terms)
         if np.any(bound > self._capacity) or not self._pulses_fit(terms):
-            M = self.readout()
-            for alpha, u, v in terms:
-                M += alpha * np.outer(u, v)
-            self.program(M)
+            self._reprogram(terms, target)
             return
         saturated = 0
         with warnings.catch_warnings():
-            # Saturation is handled below (read out and re-program), so it is not news.
+            # Saturation is handled below (re-program), so it is not news.
             warnings.simplefilter("ignore", SaturationWarning)
             for alpha, u, v in terms:
                 saturated += self.xb.rank1_update(u, v, alpha,
@@ -151,4 +155,14 @@ class _AnalogMatrix:
         self._colbound, self._diag = bound, diag
         if saturated:
             self.n_saturated += saturated
-            self.program(self.readout())
+            self._reprogram([], target)
+
+    def _reprogram(self, terms, target):
+        if target is not None:
+            self.program(target())
+            return
+        M = self.readout()
+        for alpha, u, v in terms:
+            M += alpha * np.outer(u, v)
+        self.digital_macs += self.n * self.n * (len(terms) + self.readout_repeats)
+        self.program(M)

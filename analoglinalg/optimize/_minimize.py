@@ -14,7 +14,13 @@ from analoglinalg._lib._validation import check_choice, check_finite_array, chec
 from analoglinalg.optimize._analog import _AnalogMatrix
 from analoglinalg.optimize._line_search import _strong_wolfe
 from analoglinalg.optimize._objective import _Objective
-from analoglinalg.optimize._updates import _bfgs_terms, _damp_bfgs, _dfp_terms, _sr1_terms
+from analoglinalg.optimize._updates import (
+    _apply_dense,
+    _bfgs_terms,
+    _damp_bfgs,
+    _dfp_terms,
+    _sr1_terms,
+)
 
 __all__ = ["minimize", "bfgs", "sr1", "dfp"]
 
@@ -43,15 +49,22 @@ _DEFAULTS = {
     "curvature": "skip",
     "curvature_tol": 1e-8,
     "descent_tol": 1e-8,
-    "reset_on_fallback": True,
+    "reset_on_fallback": None,
     "headroom": 2.0,
     "readout_repeats": 1,
+    "reprogram": "replay",
+    "trust_ratio": 0.5,
+    "replay_memory": 5,
+    "reprogram_repeats": 8,
+    "program": "open_loop",
+    "memory": None,
     "update_mode": "stochastic",
     "secant_check": True,
     "reset_tol": None,
     "disp": False,
     "return_all": False,
 }
+_DEFAULT_MEMORY = 10
 _UPDATE_MODES = ("stochastic", "deterministic", "mean_field")
 
 
@@ -111,8 +124,28 @@ def _check_options(options, n, method):
     check_choice(opts["update_mode"], "options['update_mode']", _UPDATE_MODES)
     opts["readout_repeats"] = check_scalar(opts["readout_repeats"], "options['readout_repeats']",
                                            kind=numbers.Integral, low=1)
+    opts["trust_ratio"] = check_scalar(opts["trust_ratio"], "options['trust_ratio']", low=0.0,
+                                       allow_none=True)
+    check_choice(opts["reprogram"], "options['reprogram']", ("replay", "readout"))
+    opts["replay_memory"] = check_scalar(opts["replay_memory"], "options['replay_memory']",
+                                         kind=numbers.Integral, low=1)
+    check_choice(opts["program"], "options['program']", ("auto", "write_verify", "open_loop"))
+    opts["reprogram_repeats"] = check_scalar(opts["reprogram_repeats"],
+                                             "options['reprogram_repeats']",
+                                             kind=numbers.Integral, low=1)
+    if opts["memory"] is None:
+        opts["memory"] = _DEFAULT_MEMORY if method == "bfgs" else 0
+    opts["memory"] = check_scalar(opts["memory"], "options['memory']", kind=numbers.Integral,
+                                  low=0)
+    if opts["memory"] and method != "bfgs":
+        raise ValueError(f"options['memory'] must be 0 for method {method!r} (the digital "
+                         f"window is applied in BFGS product form), got {opts['memory']!r}")
     opts["reset_tol"] = check_scalar(opts["reset_tol"], "options['reset_tol']", low=0.0,
                                      low_inclusive=False, allow_none=True)
+    if opts["reset_on_fallback"] is None:
+        # Without a window a fallback step is steepest descent, and the crossbar that
+        # caused it would cause the next one: re-program it.
+        opts["reset_on_fallback"] = opts["memory"] == 0
     for flag in ("reset_on_fallback", "secant_check", "disp", "return_all"):
         if not isinstance(opts[flag], (bool, np.bool_)):
             raise TypeError(f"options[{flag!r}] must be a bool, got {opts[flag]!r}")
@@ -151,11 +184,13 @@ def minimize(fun, x0, args=(), *, method="bfgs", jac=None, callback=None, option
              device="protonic_psg_2022", periphery=None, rng=None):
     """Minimise a smooth function with a quasi-Newton method on an analog crossbar.
 
-    The inverse-Hessian approximation ``H`` lives on a crossbar: each search direction
-    ``p = -H g`` is one analog matrix-vector product, and each quasi-Newton update is a
-    short sum of rank-1 pulse updates (the product ``H y`` it needs is one more analog
-    read). The line search, the gradient differences and all O(n) work stay on the CPU,
-    the division of labour of the accelerated quasi-Newton patent [1]_.
+    The inverse-Hessian approximation lives on a crossbar: each search direction takes one
+    analog matrix-vector product and each quasi-Newton update a short sum of rank-1 pulse
+    updates (the product ``H y`` it needs is one more analog read). The line search, the
+    gradient differences and the O(n) vector work stay on the CPU, the division of labour of
+    the accelerated quasi-Newton patent [1]_. For BFGS the CPU also keeps the last
+    ``memory`` pairs ``(s, y)`` and applies them to the crossbar's direction by the two-loop
+    recursion (O(n memory) work, see Notes).
 
     Parameters
     ----------
@@ -193,10 +228,13 @@ def minimize(fun, x0, args=(), *, method="bfgs", jac=None, callback=None, option
         SciPy's fields ``x, fun, jac, nit, nfev, njev, status, success, message`` and
         ``hess_inv`` (the :class:`~analoglinalg.crossbar.Crossbar` holding the final
         inverse Hessian), plus ``cost`` (its ledger), ``method``, ``n_reprogram``
-        (re-programmings for headroom or resets), ``n_reset``, ``n_skipped`` (updates
-        skipped by the curvature test), ``n_fallback`` (steepest-descent fallbacks),
-        ``secant_residual`` (history of ``||H y - s|| / ||s||`` after each update) and
-        ``allvecs`` when ``return_all`` is set.
+        (re-programmings for headroom or resets), ``n_reset``, ``n_skipped`` (pairs
+        skipped by the curvature test), ``n_fallback`` (crossbar reads that failed the
+        descent check), ``n_untrusted`` (directions computed without the crossbar because
+        it failed the trust test), ``n_pulsed`` (pairs pulsed onto the crossbar),
+        ``n_digital_macs`` (multiply-accumulates of the digital side: window, replays,
+        read-outs), ``secant_residual`` (history of ``||A y - s|| / ||s||`` after each
+        pulsed pair) and ``allvecs`` when ``return_all`` is set.
 
     Raises
     ------
@@ -244,43 +282,82 @@ def minimize(fun, x0, args=(), *, method="bfgs", jac=None, callback=None, option
     curvature_tol : float
         Threshold of the curvature test (default 1e-8).
     descent_tol : float
-        The analog direction must satisfy ``-g^T p >= descent_tol ||g|| ||p||``; otherwise
-        the step falls back to ``-gamma g`` (default 1e-8).
-    reset_on_fallback : bool
-        Re-program ``H = gamma I`` after a fallback (default True).
+        The crossbar's read ``r = A q`` must satisfy ``q^T r >= descent_tol ||q|| ||r||``;
+        otherwise this step uses ``gamma q`` instead (default 1e-8).
+    reset_on_fallback : bool or None
+        Also re-program the crossbar (as ``reprogram`` says) after such a fallback.
+        Default ``None``: only without a window (``memory=0``), where the fallback step is
+        steepest descent; with a window the fallback only changes the step.
+    memory : int
+        BFGS only: number of recent pairs kept digitally and applied by the two-loop
+        recursion on top of the crossbar (default 10; 0 pulses every pair at once, the
+        pure analog scheme). SR1 and DFP require 0.
+    trust_ratio : float or None
+        BFGS with ``memory > 0``: when a pair enters the window the crossbar is read once
+        more, ``a = A y``; the next directions use the crossbar only if
+        ``||a - s|| < trust_ratio ||gamma y - s||`` (``gamma y`` is the best multiple of
+        the identity for that pair), else ``gamma I`` in its place (default 0.5; ``None``
+        always uses the crossbar and skips the read).
     headroom : float
         Programming maps the largest entry of each column to ``1 / headroom`` of the device
         range, leaving room for updates to grow it (default 2). When an O(n) bound says
-        an update would leave the range (or need more pulses than one update can give),
-        the matrix is read out with ``n`` analog reads, updated digitally and re-programmed
-        with fresh scales; an update that still saturates devices does the same. A larger
-        headroom means fewer re-programmings but coarser steps.
+        an update would leave the range (or need more pulses than one update can give), or
+        an update reports saturated devices, the crossbar is re-programmed (``reprogram``).
+        A larger headroom means fewer re-programmings but coarser steps.
+    reprogram : {'replay', 'readout'}
+        What a re-programming writes. ``'replay'`` (default): the method's matrix of the
+        last ``replay_memory`` pulsed pairs, built digitally from ``gamma I`` in float64
+        (``replay_memory`` dense rank-2 updates, O(n^2 replay_memory) multiply-accumulates);
+        nothing is read, so analog errors do not carry over from one programming to the
+        next. ``'readout'``: ``reprogram_repeats`` analog reads of each unit vector,
+        averaged, plus the pending update added digitally; read errors accumulate over
+        re-programmings, and ``reset`` writes ``gamma I``.
+    replay_memory : int
+        Pulsed pairs kept for ``'replay'`` (default 5; O(n replay_memory) memory).
+    reprogram_repeats : int
+        Reads averaged per unit vector by ``'readout'`` (default 8).
     readout_repeats : int
-        Every analog product with ``H`` (the direction, ``H y``, the secant check) is the
-        average of this many reads; read noise falls as ``1 / sqrt(readout_repeats)``
-        and every read is on the ledger (default 1).
+        Every analog product with ``A`` (the direction, ``A y``, the trust and secant
+        checks) is the average of this many reads; read noise falls as
+        ``1 / sqrt(readout_repeats)`` and every read is on the ledger (default 1).
     update_mode : {'stochastic', 'deterministic', 'mean_field'}
         Pulse scheme of the rank-1 updates (default ``'stochastic'``, as the hardware).
     secant_check : bool
-        After each update, measure the health metric ``||H y - s|| / ||s||`` with one
+        After each pulsed pair, measure the health metric ``||A y - s|| / ||s||`` with one
         more analog read (default True).
     reset_tol : float or None
-        Re-program ``H = gamma I`` when the secant residual exceeds it (default None:
+        Re-program the crossbar when the secant residual exceeds it (default None:
         monitor only).
     disp : bool
         Show a progress bar (default False).
     return_all : bool
         Return the iterates in ``allvecs`` (default False).
 
-    **Algorithm.** With ``s = x_{k+1} - x_k``, ``y = g_{k+1} - g_k``, ``h = H y`` and
-    ``rho = 1 / y^T s``, the BFGS inverse update is applied as
-    ``H+ = H + rho (s w^T + w s^T)`` with the secant error ``r = s - h`` and
+    **Algorithm.** With ``s = x_{k+1} - x_k``, ``y = g_{k+1} - g_k``, ``h = A y`` and
+    ``rho = 1 / y^T s``, a pair is pulsed onto the crossbar ``A`` as
+    ``A+ = A + rho (s w^T + w s^T)`` for BFGS, with the secant error ``r = s - h`` and
     ``w = r - (rho y^T r / 2) s`` (two rank-1 pulse updates whose size is that of the
     change itself, so the devices' step spread errs relative to the change, not to
-    ``H``), DFP is ``H+ = H - h h^T / y^T h + s s^T / y^T s`` (two) and SR1 is
-    ``H+ = H + u u^T / u^T y`` with ``u = s - h`` (one) [2]_. ``gamma`` is the latest
-    ``y^T s / y^T y``. Analog error enters only through ``H``, i.e. as a perturbed
-    preconditioner; the safeguards keep every step a descent step.
+    ``A``); DFP is ``A+ = A - h h^T / y^T h + s s^T / y^T s`` (two) and SR1 is
+    ``A+ = A + u u^T / u^T y`` with ``u = s - h`` (one) [2]_. ``gamma`` is the latest
+    ``y^T s / y^T y``.
+
+    **What is digital.** For BFGS with ``memory = m > 0`` the crossbar holds the BFGS
+    matrix of all pairs but the last ``m``, which the CPU keeps (``2 n m`` numbers) and
+    applies by the two-loop recursion with ``A`` as the initial matrix (Nocedal & Wright's
+    Algorithm 7.4 [2]_): ``q`` is ``g`` after the first loop (``2 n m`` multiply-adds), the
+    crossbar reads ``r = A q`` (one analog read), and the second loop (``2 n m``) gives
+    ``p = -H g``. A pair leaving the window is pulsed onto ``A``, so in exact arithmetic
+    ``H`` is the full-memory BFGS matrix and the secant condition of the last ``m`` pairs
+    holds exactly whatever the analog error. Per iteration: one read for the direction,
+    one for the trust test, one for ``A y`` and one for the secant check, two rank-1
+    updates, and ``4 n m + O(n)`` digital multiply-adds; each re-programming costs the
+    programming pulses and verify reads on the ledger plus, with ``'replay'``,
+    ``O(n^2 replay_memory)`` digital multiply-adds (``res.n_digital_macs`` counts them). At
+    the end the window is pulsed onto the crossbar, so ``hess_inv`` holds the whole
+    approximation. Analog error enters only through ``A``, as a perturbed initial matrix;
+    the trust test falls back to ``gamma I`` (plain L-BFGS with ``m`` pairs) while ``A`` is
+    worse than that, and the descent check keeps every step a descent step.
 
     References
     ----------
@@ -334,30 +411,23 @@ def _minimize_qn(fun, x0, args, jac, callback, method, opts, device, periphery, 
     obj = _Objective(fun, jac, args, n, opts["eps"])
     call_back = _callback_caller(callback)
     norm, gtol, maxiter = opts["norm"], opts["gtol"], opts["maxiter"]
-    spd = method in ("bfgs", "dfp")
     holder_kw = dict(device=device, periphery=periphery, rng=rng,
-                     update_mode=opts["update_mode"], headroom=opts["headroom"], spd=spd,
-                     repeats=opts["readout_repeats"])
-    hess_inv0 = opts["hess_inv0"]
-    holder = None
-    if hess_inv0 is not None:
-        holder = _AnalogMatrix(hess_inv0, **holder_kw)
-
-    def new_holder(gamma):
-        return _AnalogMatrix(gamma * np.eye(n), **holder_kw)
-
-    counters = {"n_reset": 0, "n_skipped": 0, "n_fallback": 0}
-    secant = []
+                     update_mode=opts["update_mode"], headroom=opts["headroom"],
+                     spd=method in ("bfgs", "dfp"), repeats=opts["readout_repeats"],
+                     readout_repeats=opts["reprogram_repeats"], program=opts["program"])
+    hess = _HybridInverse(method, n, opts, holder_kw)
+    if opts["hess_inv0"] is not None:
+        hess.start(opts["hess_inv0"])
+    counters = hess.counters
     allvecs = [x0.copy()] if opts["return_all"] else None
 
     def finish(status, x, f, g, k, message=None):
-        nonlocal holder
-        if holder is None:
-            holder = new_holder(1.0)
-        extra = dict(counters, secant_residual=np.asarray(secant))
+        hess.flush()
+        extra = dict(counters, secant_residual=np.asarray(hess.secant),
+                     n_digital_macs=hess.digital_macs + hess.holder.digital_macs)
         if allvecs is not None:
             extra["allvecs"] = allvecs
-        res = _result(status, x, f, g, k, obj, holder, extra, method, message)
+        res = _result(status, x, f, g, k, obj, hess.holder, extra, method, message)
         logger.info("analog %s: %s (nit=%d, nfev=%d)", method, res.message, k, obj.nfev)
         return res
 
@@ -368,25 +438,17 @@ def _minimize_qn(fun, x0, args, jac, callback, method, opts, device, periphery, 
                       f"{_STATUS[3]} fun or its gradient is not finite at x0 (f={f!r}).")
 
     old_old_f = f + 0.5 * np.linalg.norm(g)
-    gamma = 1.0
     k, status = 0, 0
     gnorm = _vecnorm(g, norm)
     progress = _progress(opts["disp"], maxiter, method)
     try:
         while gnorm > gtol and k < maxiter:
-            p = -(holder.matvec(g) if holder is not None else g)
-            fallback = not _is_descent(g, p, opts["descent_tol"])
-            while True:
-                if fallback:
-                    counters["n_fallback"] += 1
-                    p = -gamma * g
-                    if holder is not None and opts["reset_on_fallback"]:
-                        holder.program(gamma * np.eye(n))
-                        counters["n_reset"] += 1
+            p, fallback = hess.direction(g, analog=True)
+            alpha, f_new, g_new = _line_search(obj, x, p, f, g, old_old_f, opts)
+            if alpha is None and not fallback:
+                # The analog part misled the search: retry with the digital part alone.
+                p, _ = hess.direction(g, analog=False)
                 alpha, f_new, g_new = _line_search(obj, x, p, f, g, old_old_f, opts)
-                if alpha is not None or fallback:
-                    break
-                fallback = True
             if alpha is None:
                 status = 2
                 break
@@ -409,12 +471,7 @@ def _minimize_qn(fun, x0, args, jac, callback, method, opts, device, periphery, 
                 break
             if alpha * _vecnorm(p, 2) <= opts["xrtol"] * (opts["xrtol"] + _vecnorm(x, 2)):
                 break
-            sy, yy = float(s @ y), float(y @ y)
-            if sy > 0 and yy > 0:
-                gamma = sy / yy
-            if holder is None:
-                holder = new_holder(gamma if opts["scaling"] == "init" else 1.0)
-            _update(holder, method, s, y, opts, counters, secant, gamma, n)
+            hess.add_pair(s, y)
         else:
             if gnorm > gtol:
                 status = 1
@@ -423,6 +480,158 @@ def _minimize_qn(fun, x0, args, jac, callback, method, opts, device, periphery, 
     if status == 0 and not (np.isfinite(f) and np.all(np.isfinite(x))):
         status = 3
     return finish(status, x, f, g, k)
+
+
+class _HybridInverse:
+    """The inverse-Hessian approximation: a crossbar plus a digital window of recent pairs.
+
+    ``H_k`` is the crossbar matrix ``A`` (the quasi-Newton matrix of all pairs older than
+    the window) updated by the last ``memory`` pairs ``(s_i, y_i)``, which are kept
+    digitally and applied in BFGS product form by the two-loop recursion (Nocedal & Wright
+    2006, Algorithm 7.4, with ``A`` as the initial matrix). One direction costs one analog
+    read ``A q`` and ``4 n memory`` digital multiply-accumulates. A pair leaving the window
+    is pulsed onto the crossbar (``A <- BFGS(A, s, y)``, one read ``A y`` and two rank-1
+    updates), so in exact arithmetic ``H_k`` is the full-memory BFGS matrix. With
+    ``memory=0`` (SR1, DFP) every pair goes straight to the crossbar.
+    """
+
+    def __init__(self, method, n, opts, holder_kw):
+        self.method, self.n, self.opts, self.holder_kw = method, n, opts, holder_kw
+        self.memory = opts["memory"]
+        self.holder = None
+        self.window = []
+        self.replay = []
+        self.trusted = True
+        self.gamma = 1.0
+        self.secant = []
+        self.digital_macs = 0
+        self.counters = {"n_reset": 0, "n_skipped": 0, "n_fallback": 0, "n_pulsed": 0,
+                         "n_untrusted": 0}
+
+    def start(self, H0):
+        self.holder = _AnalogMatrix(H0, **self.holder_kw)
+
+    def _analog(self, q):
+        """``A q`` by the crossbar, or ``None`` when the read is not a descent direction."""
+        r = self.holder.matvec(q)
+        if _is_descent(q, -r, self.opts["descent_tol"]):
+            return r
+        self.counters["n_fallback"] += 1
+        if self.opts["reset_on_fallback"]:
+            self.reset()
+        return None
+
+    def reset(self):
+        """Re-program ``A`` from its digital replay (or as ``gamma I``)."""
+        if self.opts["reprogram"] == "replay" and self.replay:
+            self.holder.program(self._replay_matrix())
+        else:
+            self.holder.program(self.gamma * np.eye(self.n))
+        self.counters["n_reset"] += 1
+
+    def _replay_matrix(self):
+        """The method's matrix of the last ``replay_memory`` pulsed pairs, built digitally
+        from ``gamma I`` (``gamma`` of the newest of them) in float64."""
+        s, y = self.replay[-1]
+        H = (float(s @ y) / float(y @ y)) * np.eye(self.n)
+        for s, y in self.replay:
+            h = H @ y
+            terms = self._terms(s, y, h)
+            if terms:
+                H = _apply_dense(H, terms)
+            self.digital_macs += self.n * self.n * (1 + len(terms))
+        return H
+
+    def _terms(self, s, y, h):
+        """The method's rank-1 terms for the pair, or ``[]`` when its safeguard skips it."""
+        tol = self.opts["curvature_tol"]
+        if self.method == "sr1":
+            u = s - h
+            if abs(float(u @ y)) <= tol * np.linalg.norm(u) * np.linalg.norm(y):
+                return []
+            return _sr1_terms(s, y, h)
+        if not float(s @ y) > tol * np.linalg.norm(s) * np.linalg.norm(y):
+            return []
+        if self.method == "dfp":
+            return _dfp_terms(s, y, h) if float(y @ h) > 0 else []
+        return _bfgs_terms(s, y, h)
+
+    def direction(self, g, analog):
+        """``(p, fallback)`` with ``p = -H g``; ``fallback`` when ``A`` was replaced by
+        ``gamma I`` for this step (a failed descent check or ``analog=False``)."""
+        if self.holder is None:
+            return -g, True
+        q = g.copy()
+        coef = []
+        for s, y, rho in reversed(self.window):
+            a = rho * float(s @ q)
+            q -= a * y
+            coef.append(a)
+        r = self._analog(q) if analog and self.trusted else None
+        fallback = r is None
+        if fallback:
+            r = self.gamma * q
+        for (s, y, rho), a in zip(self.window, reversed(coef), strict=True):
+            r = r + (a - rho * float(y @ r)) * s
+        self.digital_macs += 4 * self.n * len(self.window)
+        return -r, fallback
+
+    def add_pair(self, s, y):
+        """Digest the step ``s`` and gradient change ``y`` (curvature test, window, pulses)."""
+        sy, yy = float(s @ y), float(y @ y)
+        if sy > 0 and yy > 0:
+            self.gamma = sy / yy
+        if self.holder is None:
+            self.start((self.gamma if self.opts["scaling"] == "init" else 1.0)
+                       * np.eye(self.n))
+        if self.memory == 0:
+            self._pulse(s, y)
+            return
+        tol = self.opts["curvature_tol"]
+        if self.opts["curvature"] == "damp":
+            s, _ = _damp_bfgs(s, y, -self.direction(y, analog=True)[0])
+        sy = float(s @ y)
+        if not sy > tol * np.linalg.norm(s) * np.linalg.norm(y):
+            self.counters["n_skipped"] += 1
+            return
+        ratio = self.opts["trust_ratio"]
+        if ratio is not None:
+            # Use the crossbar only while it predicts the newest pair clearly better than
+            # the best multiple of I does (gamma minimises ||gamma y - s||).
+            miss = np.linalg.norm(self.holder.matvec(y) - s)
+            self.trusted = bool(miss < ratio * np.linalg.norm(self.gamma * y - s))
+            self.counters["n_untrusted"] += not self.trusted
+        self.window.append((s, y, 1.0 / sy))
+        if len(self.window) > self.memory:
+            s_old, y_old, _ = self.window.pop(0)
+            self._pulse(s_old, y_old)
+
+    def flush(self):
+        """Pulse the whole window onto the crossbar, so that it holds ``H_k`` itself."""
+        if self.holder is None:
+            self.start(np.eye(self.n))
+        while self.window:
+            s, y, _ = self.window.pop(0)
+            self._pulse(s, y)
+
+    def _pulse(self, s, y):
+        holder, opts = self.holder, self.opts
+        h = holder.matvec(y)
+        if opts["curvature"] == "damp" and self.method != "sr1" and self.memory == 0:
+            s, _ = _damp_bfgs(s, y, h)
+        terms = self._terms(s, y, h)
+        if not terms:
+            self.counters["n_skipped"] += 1
+            return
+        self.replay.append((s, y))
+        del self.replay[:-opts["replay_memory"]]
+        holder.update(terms, self._replay_matrix if opts["reprogram"] == "replay" else None)
+        self.counters["n_pulsed"] += 1
+        if opts["secant_check"]:
+            r = float(np.linalg.norm(holder.matvec(y) - s) / np.linalg.norm(s))
+            self.secant.append(r)
+            if opts["reset_tol"] is not None and r > opts["reset_tol"]:
+                self.reset()
 
 
 def _is_descent(g, p, tol):
@@ -447,34 +656,6 @@ def _line_search(obj, x, p, f, g, old_old_f, opts):
     if alpha is None:
         return None, None, None
     return alpha, fa, cache[alpha]
-
-
-def _update(holder, method, s, y, opts, counters, secant, gamma, n):
-    h = holder.matvec(y)
-    tol = opts["curvature_tol"]
-    if method == "sr1":
-        u = s - h
-        if abs(float(u @ y)) <= tol * np.linalg.norm(u) * np.linalg.norm(y):
-            counters["n_skipped"] += 1
-            return
-        terms = _sr1_terms(s, y, h)
-    else:
-        if opts["curvature"] == "damp":
-            s, _ = _damp_bfgs(s, y, h)
-        if not float(s @ y) > tol * np.linalg.norm(s) * np.linalg.norm(y):
-            counters["n_skipped"] += 1
-            return
-        if method == "dfp" and not float(y @ h) > 0:
-            counters["n_skipped"] += 1
-            return
-        terms = (_bfgs_terms if method == "bfgs" else _dfp_terms)(s, y, h)
-    holder.update(terms)
-    if opts["secant_check"]:
-        r = float(np.linalg.norm(holder.matvec(y) - s) / np.linalg.norm(s))
-        secant.append(r)
-        if opts["reset_tol"] is not None and r > opts["reset_tol"]:
-            holder.program(gamma * np.eye(n))
-            counters["n_reset"] += 1
 
 
 class _progress:

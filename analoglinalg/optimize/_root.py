@@ -91,9 +91,10 @@ def root(fun, x0, args=(), *, method="broyden1", callback=None, options=None,
     With ``s = x_{k+1} - x_k``, ``y = F_{k+1} - F_k`` and ``h = H y``, the updates are
     ``H+ = H + (s - h)(s^T H) / (s^T h)`` (first, the Sherman-Morrison inverse of Broyden's
     Jacobian update) and ``H+ = H + (s - h) y^T / (y^T y)`` (second) [1]_. Steps are
-    backtracked on ``||F||`` (Armijo); if none decreases it the full step is taken, as in
-    SciPy's solvers, and if ``F`` is not finite anywhere along the direction the crossbar
-    is re-programmed to its initial matrix.
+    backtracked on ``||F||`` (Armijo). If no step decreases it (or ``F`` is not finite
+    anywhere along the direction), the crossbar is re-programmed to its initial matrix and
+    the step retried; if that direction fails too, the shortest finite step tried is taken
+    (SciPy's solvers take the full step, which a noisy inverse Jacobian can send far away).
 
     References
     ----------
@@ -201,28 +202,31 @@ def _root_broyden(fun, x0, args, method, callback, opts, device, periphery, rng)
                 status = 1
                 break
             dx = -holder.matvec(F)
-            step, x_new, F_new = 1.0, None, None
+            step, x_new, F_new, decreased = 1.0, None, None, False
             for _ in range(opts["maxls"] + 1):
                 x_try = x + step * dx
                 F_try = _residual(fun, x_try, args, n)
                 nfev += 1
                 if np.all(np.isfinite(F_try)):
-                    if x_new is None:
-                        # Like SciPy's nonlin solvers, fall back to the full step: its
-                        # secant pair still teaches the Jacobian the right sign.
-                        x_new, F_new = x_try, F_try
+                    # Without a decrease, fall back to the shortest finite step tried: its
+                    # secant pair still teaches the Jacobian, and it cannot run away (the
+                    # full step, SciPy's fallback, can under a noisy Jacobian).
+                    x_new, F_new = x_try, F_try
                     if np.linalg.norm(F_try) <= (1 - 1e-4 * step) * normF:
-                        x_new, F_new = x_try, F_try
+                        x_new, F_new, decreased = x_try, F_try, True
                         break
                 step *= 0.5
-            if x_new is None:
-                if reset_at == k:
-                    status = 2
-                    break
+            if not decreased and reset_at != k:
+                # No step along the direction reduces ||F||: the inverse Jacobian on the
+                # crossbar has drifted (read noise enters every secant pair). Start again
+                # from H0 once before falling back to the shortest step.
                 holder.program(H0)
                 n_reset += 1
                 reset_at = k
                 continue
+            if x_new is None:
+                status = 2
+                break
             s, y = x_new - x, F_new - F
             x, F, normF = x_new, F_new, float(np.linalg.norm(F_new))
             k += 1

@@ -34,7 +34,9 @@ def _ideal():
     return {"device": "ideal", "periphery": Periphery.ideal()}
 
 
-IDEAL_OPTS = {"update_mode": "mean_field"}
+# With the trust test off and re-programming from the (exact) read-out, the hybrid on an
+# exact device is full-memory BFGS.
+IDEAL_OPTS = {"update_mode": "mean_field", "trust_ratio": None, "reprogram": "readout"}
 
 
 def _digital_bfgs(fun, x0, gtol=1e-5, maxiter=2000):
@@ -107,18 +109,25 @@ def test_ideal_hess_inv_satisfies_last_secant_pair():
     assert np.max(res.secant_residual) < 1e-3
 
 
-_UPDATE_SPREAD = ("protonic: H outgrows its headroom and is re-programmed on ~70 % of "
-                  "iterations, and the read-out noise makes it indefinite (a reset on ~15 %); "
-                  "one uniform scale (column_scaling=False) re-programs less but buries small "
-                  "entries under read noise; gtol=1e-6 is not reached within maxiter")
+_NO_WINDOW = ("protonic DFP has no digital window (memory=0): every direction is one noisy "
+              "analog read of H, whose pulsed and re-programmed entries err by a few % of "
+              "their column maximum; at cond 1e3 DFP (unlike BFGS) needs a "
+              "re-programming on ~80 % of iterations and does not reach gtol=1e-6 within "
+              "2000 iterations (seeds 1-3)")
+
+_SR1_SEEDS = ("protonic SR1 has no digital window either: at cond 1e3 it converges on 4 of 6 "
+              "noise seeds (rng 1-6, 554-725 iterations); on the others the line search "
+              "stalls near the optimum (precision loss) before gtol=1e-6")
 
 
 @pytest.mark.parametrize("method", ["bfgs", "sr1", "dfp"])
 @pytest.mark.parametrize("kappa", [10.0, pytest.param(1e2, marks=pytest.mark.slow),
                                    pytest.param(1e3, marks=pytest.mark.slow)])
 def test_protonic_converges_on_quadratics(method, kappa, request):
-    if kappa == 1e3 and method in ("sr1", "dfp"):
-        request.applymarker(pytest.mark.xfail(reason=_UPDATE_SPREAD))
+    if kappa == 1e3 and method == "dfp":
+        request.applymarker(pytest.mark.xfail(reason=_NO_WINDOW))
+    if kappa == 1e3 and method == "sr1":
+        request.applymarker(pytest.mark.xfail(reason=_SR1_SEEDS, strict=False))
     rng = np.random.default_rng(3)
     n = 12
     Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
@@ -137,22 +146,42 @@ def test_protonic_converges_on_quadratics(method, kappa, request):
     assert np.linalg.norm(res.x - x_star) <= np.sqrt(n) * 1e-6
 
 
-_MGH_OPEN = {"box3d", "powell_singular", "wood"}
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(reason=_UPDATE_SPREAD)) if name in _MGH_OPEN
-    else pytest.param(name, marks=pytest.mark.xfail(run=False, reason=_UPDATE_SPREAD
-                                                    + " (about 5 minutes)"))
-    if name == "extended_rosenbrock_10" else name
-    for name in sorted(PROBLEMS)])
+@pytest.mark.parametrize("name", sorted(PROBLEMS))
 def test_protonic_bfgs_reaches_published_mgh_minima(name):
     residual, x0, f_star, _ = PROBLEMS[name]
     res = minimize(make(residual), np.array(x0), jac=True, rng=2,
                    options={"gtol": 1e-6, "maxiter": 2000})
     assert res.success, res.message
     assert res.fun <= f_star + 1e-8
+
+
+def test_protonic_bfgs_powell_singular_without_resets():
+    # The singular Hessian at x* makes H grow without bound: the case that used to fail.
+    residual, x0, f_star, _ = PROBLEMS["powell_singular"]
+    res = minimize(make(residual), np.array(x0), jac=True, rng=2,
+                   options={"gtol": 1e-6, "maxiter": 2000})
+    assert res.success, res.message
+    assert res.fun <= f_star + 1e-8
+    # Re-programming replays digital pairs, so nothing forces a reset to gamma I; every
+    # pulsed pair is one the window let go of.
+    assert res.n_reset == 0
+    assert res.n_pulsed == res.nit - 1 - res.n_skipped
+
+
+def test_window_is_flushed_into_hess_inv():
+    fun, x0 = extended_rosenbrock(6)
+    res = minimize(fun, x0, jac=True, rng=0, options=IDEAL_OPTS, **_ideal())
+    assert res.success
+    # Every accepted pair (one per iteration but the last) ends on the crossbar, so
+    # hess_inv is the whole approximation.
+    assert res.n_pulsed == res.nit - 1 - res.n_skipped
+    assert res.n_digital_macs > 0
+
+
+def test_memory_only_for_bfgs():
+    with pytest.raises(ValueError, match=r"options\['memory'\] must be 0 for method 'sr1'"):
+        minimize(lambda x: x @ x, np.ones(2), method="sr1", options={"memory": 3})
 
 
 def test_finite_difference_gradient_and_args():
@@ -233,6 +262,9 @@ def test_non_scalar_fun_raises():
         ({"options": {"c2": 1e-5}}, ValueError, r"options\['c2'\]"),
         ({"options": {"update_mode": "magic"}}, ValueError, "update_mode"),
         ({"options": {"readout_repeats": 0}}, ValueError, "readout_repeats"),
+        ({"options": {"reprogram": "guess"}}, ValueError, "reprogram"),
+        ({"options": {"trust_ratio": -1.0}}, ValueError, "trust_ratio"),
+        ({"options": {"memory": -1}}, ValueError, "memory"),
         ({"device": "nope"}, ValueError, "unknown device"),
         ({"jac": "5-point"}, ValueError, "jac must be one of"),
         ({"callback": 3}, TypeError, "callback must be callable"),

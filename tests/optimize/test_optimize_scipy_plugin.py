@@ -21,7 +21,8 @@ def _load_mgh():
 
 _MGH = _load_mgh()
 # SciPy conventions do not depend on the device: the exact one keeps these tests fast.
-IDEAL = {"rng": 0, "device": "ideal", "periphery": "ideal", "update_mode": "mean_field"}
+IDEAL = {"rng": 0, "device": "ideal", "periphery": "ideal", "update_mode": "mean_field",
+         "trust_ratio": None}
 extended_rosenbrock = _MGH.extended_rosenbrock
 
 
