@@ -1,13 +1,14 @@
 """numba kernels of the read path: input encoding, output noise and output digitisation.
 
-A tile read (:func:`read`) is one compiled call: ``encode`` (noise management and DAC), the
-BLAS product, the output noise of :class:`Periphery` step 4 and ``digitize`` (output bound,
-ADC, input scale back), with no Python between the steps. The noise, the costly step, runs
-over row blocks in parallel for large reads; the block count is fixed, never the thread
-count, so results do not depend on it. A single vector takes a one-dimensional twin of the
-read whose loops vectorise. A column that passes the output bound under bound management
-returns to the caller, which re-reads it with the same steps one at a time
-(:func:`encode`, :func:`add_noise`, :func:`digitize`).
+A tile read (:func:`read`) is ``encode`` (noise management and DAC), the float32 BLAS
+product, the output noise of :class:`Periphery` step 4 and ``digitize`` (output bound, ADC,
+input scale back), each step one compiled pass. The noise, the costly step, runs over row
+blocks in parallel for large reads; the block count is fixed, never the thread count, so
+results do not depend on it. A single vector (a matvec) takes all the steps in one compiled
+call whose loops vectorise, since there Python between the steps would cost as much as the
+steps. A column that passes the output bound under bound management returns to the
+caller, which re-reads it with the same steps (:func:`encode`, :func:`add_noise`,
+:func:`digitize`).
 
 The output noise is Gaussian: :func:`counter_gaussian` runs Marsaglia & Tsang's ziggurat
 method (2000; Doornik's 2005 formulation, 256 layers) on a counter-based uniform
@@ -228,44 +229,12 @@ def _digitize(y, bound, step, absmax, out):
 
 
 @jit
-def _read(W, X, row_scale, levels, var_out, var_dev, seed, bound, manage, adc_factor, out):
-    """The whole read of :meth:`Tile.read` (serial) while no column needs bound management.
-
-    Returns ``(retry, clipped, activity, y)``: with ``retry`` set nothing was added to
-    ``out``, and ``y`` (the noisy analog outputs) goes to the caller's bound management.
-    """
-    n, k = X.shape
-    xn = np.empty((n, k), dtype=np.float32)
-    absmax = np.empty(k)
-    sumsq = np.empty(k)
-    activity = _encode(X, row_scale, levels, xn, absmax, sumsq)
-    y = np.dot(W, xn)
-    colmax = np.zeros(k, dtype=np.float32)
-    if var_out > 0.0 or var_dev > 0.0:
-        sd = np.empty(k, dtype=np.float32)
-        for j in range(k):
-            sd[j] = math.sqrt(var_out + var_dev * sumsq[j])
-        _noise_serial(y, sd, seed, 1, colmax)
-    elif bound > 0.0:
-        for i in range(y.shape[0]):
-            for j in range(k):
-                colmax[j] = max(colmax[j], abs(y[i, j]))
-    if manage:
-        for j in range(k):
-            if colmax[j] > bound:
-                return True, 0, activity, y
-    bounds = np.full(k, bound)
-    clipped = _digitize(y, bounds, bounds * adc_factor, absmax, out)
-    return False, clipped, activity, y
-
-
-@jit
 def _read_vector(W, x, row_scale, levels, var_out, var_dev, seed, bound, manage, adc_factor,
                  out):
-    """:func:`_read` for one input vector (a matvec), with loops that vectorise over rows.
+    """All the steps of :func:`read` for one input vector (a matvec), in one compiled call.
 
-    The same steps, variates and results as a one-column :func:`_read`; ``x``, ``out`` and
-    the returned ``y`` are 1-D.
+    The same steps, variates and results as a one-column :func:`read`, with loops that
+    vectorise over rows; ``x``, ``out`` and the returned ``y`` are 1-D.
     """
     n = x.shape[0]
     absmax = 0.0
@@ -334,8 +303,10 @@ def read(W, X, row_scale, constants, generator, out):
     """One analog read of ``W @ X``, added into ``out`` unless a column needs a re-read.
 
     ``row_scale`` is float64 (the crossbar keeps its scales so); ``constants`` come from
-    :func:`read_constants`. Returns ``(retry, clipped, activity, y)`` as :func:`_read`,
-    ``y`` of shape ``(m, k)``.
+    :func:`read_constants`. Returns ``(retry, clipped, activity, y)``: with ``retry`` set
+    nothing was added to ``out`` and ``y`` (the noisy analog outputs, shape ``(m, k)``) goes
+    to the caller's bound management; ``clipped`` counts outputs clipped at the bound and
+    ``activity`` is ``sum |xn|`` for the ledger.
     """
     levels, var_out, var_dev, bound, manage, adc_factor = constants
     seed = np.uint64(generator.bit_generator.random_raw() if var_out or var_dev else 0)
@@ -344,39 +315,31 @@ def read(W, X, row_scale, constants, generator, out):
                                                    var_dev, seed, bound, manage, adc_factor,
                                                    out[:, 0])
         return retry, clipped, activity, y[:, None]
-    if W.shape[0] * X.shape[1] < _PARALLEL_MIN:
-        return _read(W, X, row_scale, levels, var_out, var_dev, seed, bound, manage,
-                     adc_factor, out)
-    # A large read: the same steps, with the parallel noise called from here.
-    xn = np.empty(X.shape, dtype=np.float32)
-    absmax = np.empty(X.shape[1])
-    sumsq = np.empty(X.shape[1])
-    activity = _encode(X, row_scale, levels, xn, absmax, sumsq)
+    xn, absmax, sumsq, activity = encode(X, row_scale, levels)
     y = W @ xn
-    colmax = np.zeros(X.shape[1], dtype=np.float32)
     if var_out or var_dev:
-        sd = np.sqrt(var_out + var_dev * sumsq).astype(np.float32)
-        _noise_parallel(y, sd, seed, _N_BLOCKS, colmax)
-    elif bound > 0:
-        colmax = np.abs(y).max(axis=0)
+        colmax = add_noise(y, np.sqrt(var_out + var_dev * sumsq), seed)
+    else:
+        colmax = np.abs(y).max(axis=0) if bound > 0 else None
     if manage and np.any(colmax > bound):
         return True, 0, activity, y
     bounds = np.full(X.shape[1], bound)
     return False, _digitize(y, bounds, bounds * adc_factor, absmax, out), activity, y
 
 
-def encode(X, row_scale, dac_bits):
+def encode(X, row_scale, levels):
     """Noise management and DAC of a read's inputs (the first step of :func:`read`).
 
-    Returns ``(xn, absmax, sumsq, activity)``: the DAC codes as float32 values in
-    ``[-1, 1]``, the per-column input scale, the columns' squared norms and ``sum |xn|``.
+    ``levels`` is the DAC's largest code, ``2**(bits - 1) - 1`` as float32 (0: no DAC), as
+    :func:`read_constants` gives it. Returns ``(xn, absmax, sumsq, activity)``: the DAC
+    codes as float32 values in ``[-1, 1]``, the per-column input scale, the columns'
+    squared norms and ``sum |xn|``.
     """
     n, k = X.shape
     xn = np.empty((n, k), dtype=np.float32)
     absmax = np.empty(k)
     sumsq = np.empty(k)
-    levels = np.float32(0.0 if dac_bits is None else 2.0 ** (dac_bits - 1) - 1.0)
-    activity = _encode(X, row_scale.astype(np.float64, copy=False), levels, xn, absmax, sumsq)
+    activity = _encode(X, row_scale, levels, xn, absmax, sumsq)
     return xn, absmax, sumsq, float(activity)
 
 

@@ -54,10 +54,10 @@ class Tile:
             if not retry:
                 return int(clipped)
             # Rare: recompute the encoding (deterministic) for the re-reads.
-            xn, absmax, sumsq, _ = encode(X, row_scale, p.dac_bits)
+            xn, absmax, sumsq, _ = encode(X, row_scale, self._read_constants[0])
             colmax = np.abs(y).max(axis=0)
         else:
-            xn, absmax, sumsq, activity = encode(X, row_scale, p.dac_bits)
+            xn, absmax, sumsq, activity = encode(X, row_scale, self._read_constants[0])
             self._account_read(*xn.shape, activity, ledger)
             y, colmax = self._integrate(W, xn, sumsq, generator, ledger, transpose)
         k = xn.shape[1]
