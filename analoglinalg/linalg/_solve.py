@@ -9,7 +9,7 @@ from scipy.sparse.linalg import LinearOperator
 
 from analoglinalg._lib._random import as_generator
 from analoglinalg._lib._validation import check_choice, check_finite_array, check_scalar
-from analoglinalg.optimize._analog import _calibrated_periphery
+from analoglinalg.optimize._analog import _calibrated_periphery, _check_device
 
 __all__ = ["solve", "SolveResult", "crossbar_preconditioner"]
 
@@ -26,19 +26,6 @@ def _new_crossbar(M, *, device, periphery, rng):
         periphery = _calibrated_periphery(M, device, _RANGE_FRACTION, 1.0)
     return Crossbar.from_matrix(M, device=device, periphery=periphery, rng=rng,
                                 range_fraction=_RANGE_FRACTION)
-
-
-def _check_device(device):
-    """Reject an unknown preset name or a non-device before any hardware is built."""
-    from analoglinalg.devices import Device, get_device
-
-    if isinstance(device, str):
-        try:
-            get_device(device)
-        except KeyError as exc:
-            raise ValueError(f"device: {exc.args[0]}") from None
-    elif not isinstance(device, Device):
-        raise TypeError(f"device must be a preset name or a Device, got {device!r}")
 
 
 class SolveResult(OptimizeResult):

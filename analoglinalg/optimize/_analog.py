@@ -11,10 +11,23 @@ import numpy as np
 
 from analoglinalg._lib._warnings import SaturationWarning
 
-__all__ = ["_AnalogMatrix", "_calibrated_periphery"]
+__all__ = ["_AnalogMatrix", "_calibrated_periphery", "_check_device"]
 
 # Largest output bound the calibration picks: the crossbar's default ADC range (aihwkit's).
 _DEFAULT_OUT_BOUND = 12.0
+
+
+def _check_device(device):
+    """Reject an unknown preset name or a non-device before any hardware is built."""
+    from analoglinalg.devices import Device, get_device
+
+    if isinstance(device, str):
+        try:
+            get_device(device)
+        except KeyError as exc:
+            raise ValueError(f"device: {exc.args[0]}") from None
+    elif not isinstance(device, Device):
+        raise TypeError(f"device must be a preset name or a Device, got {device!r}")
 
 
 def _calibrated_periphery(M, device, range_fraction, growth):

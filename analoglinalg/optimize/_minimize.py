@@ -11,7 +11,7 @@ from scipy.optimize import OptimizeResult, OptimizeWarning
 
 from analoglinalg._lib._random import as_generator
 from analoglinalg._lib._validation import check_choice, check_finite_array, check_scalar
-from analoglinalg.optimize._analog import _AnalogMatrix
+from analoglinalg.optimize._analog import _AnalogMatrix, _check_device
 from analoglinalg.optimize._line_search import _strong_wolfe
 from analoglinalg.optimize._objective import _Objective
 from analoglinalg.optimize._updates import (
@@ -66,19 +66,6 @@ _DEFAULTS = {
 }
 _DEFAULT_MEMORY = 10
 _UPDATE_MODES = ("stochastic", "deterministic", "mean_field")
-
-
-def _check_device(device):
-    """Reject an unknown preset name or a non-device before any hardware is built."""
-    from analoglinalg.devices import Device, get_device
-
-    if isinstance(device, str):
-        try:
-            get_device(device)
-        except KeyError as exc:
-            raise ValueError(f"device: {exc.args[0]}") from None
-    elif not isinstance(device, Device):
-        raise TypeError(f"device must be a preset name or a Device, got {device!r}")
 
 
 def _check_options(options, n, method):

@@ -8,8 +8,8 @@ from scipy.optimize import OptimizeResult
 
 from analoglinalg._lib._random import as_generator
 from analoglinalg._lib._validation import check_choice, check_finite_array, check_scalar
-from analoglinalg.optimize._analog import _AnalogMatrix
-from analoglinalg.optimize._minimize import _callback_caller, _check_device
+from analoglinalg.optimize._analog import _AnalogMatrix, _check_device
+from analoglinalg.optimize._minimize import _callback_caller
 from analoglinalg.optimize._updates import _broyden_bad_terms, _broyden_good_terms
 
 __all__ = ["root"]
