@@ -8,9 +8,11 @@ of ``c`` noisy steps. One variate per touched cross-point reproduces the mean an
 the product's logarithm (of the sum, for constant steps) to first order in the step. Other
 response families apply the pulses one at a time, as does ``exact=True`` (the reference).
 
-The per-device loops call the aggregated step with scalars only and pass the response's
-arrays just to the one-at-a-time path: a call that passes arrays costs a reference-count
-increment and decrement per array, more than the aggregated step itself.
+Every kernel works a row at a time in three passes: queue the devices that receive pulses
+(their signed counts and float32 parameters, copied into contiguous scratch), compute their
+new states, store them. The middle pass is written without branches for the linear-step
+family, so it runs in SIMD lanes: a 512x512 stochastic update runs 1.8x faster on one
+thread than with a loop that visits each device once (interleaved comparison).
 """
 
 import math
@@ -18,7 +20,7 @@ import math
 import numpy as np
 from numba import prange
 
-from .._lib._numba import jit, twins
+from .._lib._numba import inline, jit, twins
 from ..devices._kernels import _GOLDEN, _STREAM, _mix64, counter_normal, step_factor
 
 __all__ = [
@@ -30,13 +32,18 @@ __all__ = [
     "stochastic_plan",
 ]
 
-_LINEAR_FAMILY = (0, 1)
 # Device visits below which a kernel runs serially: waking a thread team costs more than
 # that much work (and far more on a loaded machine).
 PARALLEL_WORK = 1 << 16
-# The same for coincidence updates, counted in devices that receive pulses (each costs tens
-# of nanoseconds of device arithmetic).
+# The same for coincidence updates, counted in devices that receive pulses (each costs a
+# few nanoseconds of device arithmetic).
 PARALLEL_PULSED = 1 << 14
+# Row blocks a kernel hands out (each allocates its scratch once, not once per row).
+ROW_CHUNKS = 64
+# The aggregated step evaluates exp(z) by its series below this |z| and (1 - r)^count by
+# seven squarings below this count; the few devices outside take the scalar path.
+_SERIES_LIMIT = 1e-2
+_SHORT_COUNT = 1 << 7
 
 
 @jit
@@ -53,47 +60,56 @@ def _exact_pulses(x, count, up, lo, hi, dw, code, params, nodes_up, nodes_down, 
     return x
 
 
-@jit
-def _aggregated_pulses(x, count, up, lo, hi, dw, gamma, sigma, seed, stream):
-    """``count`` pulses of the linear-step family in one draw (see the module docstring)."""
+@inline
+def _aggregated_pulses(x, count, up, lo, hi, dw, gamma, sigma, xi, short):
+    """``count`` pulses of the linear-step family in one draw ``xi`` (module docstring).
+
+    Returns the new state and the exponent ``z`` of the noise factor. Written without
+    branches so that a loop over devices vectorises: ``short`` (a constant where it is
+    inlined) takes ``exp(z)`` by its series and ``(1 - r)^count`` by seven squarings, which
+    the caller may use only while ``|z| < _SERIES_LIMIT`` and ``count < _SHORT_COUNT``.
+    """
     sign = 1.0 if up else -1.0
     bound = hi if up else lo
-    xi = 0.0
-    if sigma != 0.0:
-        xi = counter_normal(seed, stream, np.uint64(0))
-    if gamma == 0.0 or bound == 0.0 or (bound < 0.0) == up:
-        spread = math.sqrt(count) * sigma * dw
-        return min(max(x + sign * (count * dw + spread * xi), lo), hi)
+    root = math.sqrt(count)
+    # No fixed point on this side (constant step): a sum of ``count`` noisy steps.
+    summed = x + sign * (count * dw + root * sigma * dw * xi)
     fixed = bound / gamma
     r = dw * gamma / abs(bound)
-    if r >= 1.0:
-        return min(max(fixed, lo), hi)
     # exp(count (log(1 - r) - a^2 / 2) + sqrt(count) a xi) with a = r sigma / (1 - r), as
     # (1 - r)^count by squaring times the exponential of a small argument: the library
     # logarithm and exponential were most of an update's cost.
     a = r * sigma / (1.0 - r)
-    factor = _power(1.0 - r, count) * _exp_small(a * (math.sqrt(count) * xi - 0.5 * count * a))
-    return min(max(fixed + (x - fixed) * factor, lo), hi)
+    z = a * (root * xi - 0.5 * count * a)
+    growth = _exp_series(z) if short or abs(z) < _SERIES_LIMIT else math.exp(z)
+    decayed = fixed + (x - fixed) * (_power(1.0 - r, count, 7 if short else 63) * growth)
+    drifting = gamma == 0.0 or bound == 0.0 or (bound < 0.0) == up
+    y = summed if drifting else (decayed if r < 1.0 else fixed)
+    return min(max(y, lo), hi), (0.0 if drifting or r >= 1.0 else z)
 
 
-@jit
-def _power(base, n):
-    """``base ** n`` for an integer ``n >= 0``, by squaring (relative error ~ log2(n) ulp)."""
+@inline
+def _power(base, n, steps):
+    """``base ** n`` by squaring for ``0 <= n < 2**steps`` (relative error ~ steps ulp)."""
     result = 1.0
-    while n > 0:
-        if n & 1:
-            result *= base
+    for _ in range(steps):
+        result *= base if n & 1 else 1.0
         base *= base
         n >>= 1
     return result
 
 
-@jit
-def _exp_small(z):
-    """``exp(z)``; below 1e-2 in magnitude by its Taylor series (truncation < 1.4e-15)."""
-    if abs(z) < 1e-2:
-        return 1.0 + z * (1.0 + z * (0.5 + z * (1.0 / 6.0 + z * (1.0 / 24.0 + z / 120.0))))
-    return math.exp(z)
+@inline
+def _exp_series(z):
+    """``exp(z)`` by its Taylor series: truncation below 1.4e-15 for ``|z| < 1e-2``."""
+    return 1.0 + z * (1.0 + z * (0.5 + z * (1.0 / 6.0 + z * (1.0 / 24.0 + z / 120.0))))
+
+
+@inline
+def _variate(sigma, seed, stream):
+    """The one pulse-noise draw of a device in an update (0 without pulse noise)."""
+    xi = counter_normal(seed, stream, np.uint64(0))
+    return xi if sigma != 0.0 else 0.0
 
 
 @jit
@@ -105,35 +121,99 @@ def _linear_slopes(code, params, exact):
 
 
 @jit
-def _apply_counts_row(i, weights, w_ref, dw_up, dw_down, b_min, b_max, counts, code, params,
-                      nodes_up, nodes_down, sigma, seed, exact, saturated):
-    cols = weights.shape[1]
-    linear, gamma_up, gamma_down = _linear_slopes(code, params, exact)
-    for j in range(cols):
-        c = counts[i, j]
-        if c == 0:
-            continue
-        up = c > 0
-        dw = dw_up[i, j] if up else dw_down[i, j]
-        if dw == 0.0:
-            continue
-        lo = b_min[i, j]
-        hi = b_max[i, j]
-        x, stream = float(weights[i, j] + w_ref[i, j]), np.uint64(i * cols + j)
-        if linear:
-            x = _aggregated_pulses(x, abs(c), up, float(lo), float(hi), float(dw),
-                                   gamma_up if up else gamma_down, sigma, seed, stream)
-        else:
-            x = _exact_pulses(x, abs(c), up, lo, hi, float(dw), code, params, nodes_up,
-                              nodes_down, sigma, seed, stream)
+def _scratch(cols):
+    """Block buffers: columns, signed counts, (state, step, lower, upper bound), results."""
+    return (np.empty(cols, dtype=np.int64), np.empty(cols, dtype=np.int64),
+            np.empty((4, cols), dtype=np.float32), np.empty(cols))
+
+
+@jit
+def _queue(i, j, c, n, weights, w_ref, dw_up, dw_down, b_min, b_max, columns, counts, values):
+    """Put device ``(i, j)`` with ``c`` signed pulses at slot ``n``; the next free slot.
+
+    The slot is written either way and kept only when the device moves (``c != 0`` and a
+    non-zero step), so the loop that calls this has no data-dependent branch.
+    """
+    # Both steps are loaded so that the choice is a select, not a branch on the pulse sign.
+    step_up = dw_up[i, j]
+    step_down = dw_down[i, j]
+    dw = step_up if c > 0 else step_down
+    columns[n] = j
+    counts[n] = c
+    values[0, n] = weights[i, j] + w_ref[i, j]
+    values[1, n] = dw
+    values[2, n] = b_min[i, j]
+    values[3, n] = b_max[i, j]
+    return n + ((c != 0) & (dw != 0.0))
+
+
+@jit
+def _pulse_block(n, columns, counts, values, out, linear, gamma_up, gamma_down, code, params,
+                 nodes_up, nodes_down, sigma, seed, first_stream):
+    """New states of the ``n`` queued devices into ``out`` (device stream: first + column)."""
+    if linear:
+        short = True
+        for t in range(n):
+            short &= abs(counts[t]) < _SHORT_COUNT
+        if short:
+            for t in range(n):
+                c = counts[t]
+                up = c > 0
+                out[t], z = _aggregated_pulses(
+                    float(values[0, t]), abs(c), up, float(values[2, t]), float(values[3, t]),
+                    float(values[1, t]), gamma_up if up else gamma_down, sigma,
+                    _variate(sigma, seed, first_stream + np.uint64(columns[t])), True)
+                short &= abs(z) < _SERIES_LIMIT
+            if short:
+                return
+        for t in range(n):
+            c = counts[t]
+            up = c > 0
+            out[t] = _aggregated_pulses(
+                float(values[0, t]), abs(c), up, float(values[2, t]), float(values[3, t]),
+                float(values[1, t]), gamma_up if up else gamma_down, sigma,
+                _variate(sigma, seed, first_stream + np.uint64(columns[t])), False)[0]
+        return
+    for t in range(n):
+        c = counts[t]
+        out[t] = _exact_pulses(float(values[0, t]), abs(c), c > 0, values[2, t], values[3, t],
+                               float(values[1, t]), code, params, nodes_up, nodes_down, sigma,
+                               seed, first_stream + np.uint64(columns[t]))
+
+
+@jit
+def _store_block(i, n, columns, values, out, weights, w_ref):
+    """Write the new states of a block; how many of its devices ended at a bound."""
+    saturated = 0
+    for t in range(n):
+        j = columns[t]
+        x = out[t]
         weights[i, j] = np.float32(x) - w_ref[i, j]
-        if x <= lo or x >= hi:
-            saturated[i] += 1
+        saturated += (x <= values[2, t]) | (x >= values[3, t])
+    return saturated
 
 
-def _apply_counts_rows(weights, *args):
-    for i in prange(weights.shape[0]):
-        _apply_counts_row(i, weights, *args)
+@jit
+def _apply_counts_row(i, weights, w_ref, dw_up, dw_down, b_min, b_max, counts, code, params,
+                      nodes_up, nodes_down, sigma, seed, exact, scratch):
+    columns, signed, values, out = scratch
+    linear, gamma_up, gamma_down = _linear_slopes(code, params, exact)
+    n = 0
+    for j in range(weights.shape[1]):
+        n = _queue(i, j, counts[i, j], n, weights, w_ref, dw_up, dw_down, b_min, b_max,
+                   columns, signed, values)
+    _pulse_block(n, columns, signed, values, out, linear, gamma_up, gamma_down, code, params,
+                 nodes_up, nodes_down, sigma, seed, np.uint64(i * weights.shape[1]))
+    return _store_block(i, n, columns, values, out, weights, w_ref)
+
+
+def _apply_counts_rows(weights, saturated, *args):
+    rows, cols = weights.shape
+    chunks = min(rows, ROW_CHUNKS)
+    for chunk in prange(chunks):
+        scratch = _scratch(cols)
+        for i in range(chunk * rows // chunks, (chunk + 1) * rows // chunks):
+            saturated[i] = _apply_counts_row(i, weights, *args, scratch)
 
 
 _apply_counts_serial, _apply_counts_parallel = twins(_apply_counts_rows)
@@ -147,8 +227,8 @@ def apply_counts(weights, w_ref, dw_up, dw_down, b_min, b_max, counts, code, par
     """
     saturated = np.zeros(weights.shape[0], dtype=np.int64)
     kernel = _apply_counts_parallel if weights.size > PARALLEL_WORK else _apply_counts_serial
-    kernel(weights, w_ref, dw_up, dw_down, b_min, b_max, counts, code, params, nodes_up,
-           nodes_down, sigma, seed, exact, saturated)
+    kernel(weights, saturated, w_ref, dw_up, dw_down, b_min, b_max, counts, code, params,
+           nodes_up, nodes_down, sigma, seed, exact)
     return saturated.sum()
 
 
@@ -157,7 +237,7 @@ def _popcount(x):
     x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
     x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
     x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
 
 
 # Batched updates: a batch of rank-1 updates applies its samples in order, each device seeing
@@ -293,10 +373,12 @@ def _active_columns(col_bits):
 @jit
 def _coincidence_row(i, weights, w_ref, dw_up, dw_down, b_min, b_max, row_bits, col_bits,
                      row_negative, col_negative, cycle_start, seeds, code, params, nodes_up,
-                     nodes_down, sigma, exact, col_index, col_count, pulses, saturated):
+                     nodes_down, sigma, exact, col_index, col_count, pulses, saturated,
+                     touched, scratch):
+    columns, counts, values, out = scratch
     cols = weights.shape[1]
     linear, gamma_up, gamma_down = _linear_slopes(code, params, exact)
-    touched = np.zeros(cols, dtype=np.bool_)
+    first_stream = np.uint64(i * cols)
     for b in range(cycle_start.size - 1):
         c0 = cycle_start[b]
         c1 = cycle_start[b + 1]
@@ -304,43 +386,28 @@ def _coincidence_row(i, weights, w_ref, dw_up, dw_down, b_min, b_max, row_bits, 
         negative = row_negative[b, i]
         n_pulses = 0
         n_saturated = 0
-        several_hit = False
         for s in range(c0, c1):
             rb = row_bits[s, i]
             if rb == 0:
                 continue
-            seed = seeds[s]
             n_firing = col_count[s]
             sparse = n_firing < cols
+            n = 0
             for k in range(n_firing):
                 j = col_index[s, k] if sparse else k
-                hits = rb & col_bits[s, j]
-                if hits == 0:
-                    continue
-                c = _popcount(hits)
-                n_pulses += c
+                hits = _popcount(rb & col_bits[s, j])
+                n_pulses += hits
                 if not single:
-                    touched[j] = True
-                    several_hit = True
-                up = negative == col_negative[b, j]
-                dw = dw_up[i, j] if up else dw_down[i, j]
-                if dw == 0.0:
-                    continue
-                lo = b_min[i, j]
-                hi = b_max[i, j]
-                ref = w_ref[i, j]
-                x, stream = float(weights[i, j] + ref), np.uint64(i * cols + j)
-                if linear:
-                    x = _aggregated_pulses(x, c, up, float(lo), float(hi), float(dw),
-                                           gamma_up if up else gamma_down, sigma, seed, stream)
-                else:
-                    x = _exact_pulses(x, c, up, lo, hi, float(dw), code, params, nodes_up,
-                                      nodes_down, sigma, seed, stream)
-                weights[i, j] = np.float32(x) - ref
-                if single and (x <= lo or x >= hi):
-                    n_saturated += 1
+                    touched[j] |= hits != 0
+                n = _queue(i, j, hits if negative == col_negative[b, j] else -hits, n, weights,
+                           w_ref, dw_up, dw_down, b_min, b_max, columns, counts, values)
+            _pulse_block(n, columns, counts, values, out, linear, gamma_up, gamma_down, code,
+                         params, nodes_up, nodes_down, sigma, seeds[s], first_stream)
+            landed = _store_block(i, n, columns, values, out, weights, w_ref)
+            if single:
+                n_saturated += landed
         # Over several cycles a device is judged once, by where the sample leaves it.
-        if several_hit:
+        if not single and n_pulses > 0:
             for j in range(cols):
                 if touched[j]:
                     touched[j] = False
@@ -355,13 +422,18 @@ def _coincidence_rows(weights, w_ref, dw_up, dw_down, b_min, b_max, row_bits, co
                       row_negative, col_negative, cycle_start, seeds, code, params, nodes_up,
                       nodes_down, sigma, exact):
     col_index, col_count = _active_columns(col_bits)
-    pulses = np.zeros((weights.shape[0], cycle_start.size - 1), dtype=np.int64)
+    rows, cols = weights.shape
+    pulses = np.zeros((rows, cycle_start.size - 1), dtype=np.int64)
     saturated = np.zeros_like(pulses)
-    for i in prange(weights.shape[0]):
-        _coincidence_row(i, weights, w_ref, dw_up, dw_down, b_min, b_max, row_bits, col_bits,
-                         row_negative, col_negative, cycle_start, seeds, code, params,
-                         nodes_up, nodes_down, sigma, exact, col_index, col_count, pulses,
-                         saturated)
+    chunks = min(rows, ROW_CHUNKS)
+    for chunk in prange(chunks):
+        scratch = _scratch(cols)
+        touched = np.zeros(cols, dtype=np.bool_)
+        for i in range(chunk * rows // chunks, (chunk + 1) * rows // chunks):
+            _coincidence_row(i, weights, w_ref, dw_up, dw_down, b_min, b_max, row_bits,
+                             col_bits, row_negative, col_negative, cycle_start, seeds, code,
+                             params, nodes_up, nodes_down, sigma, exact, col_index, col_count,
+                             pulses, saturated, touched, scratch)
     return pulses.sum(), saturated.sum(axis=0)
 
 
@@ -393,7 +465,8 @@ def coincidence_updates(weights, w_ref, dw_up, dw_down, b_min, b_max, row_bits, 
 
 @jit
 def _counts_row(i, weights, w_ref, dw_up, dw_down, b_min, b_max, U, V, alpha, dw_min, seeds,
-                code, params, nodes_up, nodes_down, sigma, exact, pulses, saturated):
+                code, params, nodes_up, nodes_down, sigma, exact, pulses, saturated, scratch):
+    columns, counts, values, out = scratch
     cols = weights.shape[1]
     linear, gamma_up, gamma_down = _linear_slopes(code, params, exact)
     for b in range(U.shape[0]):
@@ -401,32 +474,24 @@ def _counts_row(i, weights, w_ref, dw_up, dw_down, b_min, b_max, U, V, alpha, dw
         ui = U[b, i]
         if a == 0.0 or ui == 0.0:
             continue
+        n = 0
         for j in range(cols):
             c = int(np.rint(a * (ui * V[b, j]) / dw_min))
-            if c == 0:
-                continue
             pulses[i, b] += abs(c)
-            up = c > 0
-            dw = dw_up[i, j] if up else dw_down[i, j]
-            if dw == 0.0:
-                continue
-            lo = b_min[i, j]
-            hi = b_max[i, j]
-            x, stream = float(weights[i, j] + w_ref[i, j]), np.uint64(i * cols + j)
-            if linear:
-                x = _aggregated_pulses(x, abs(c), up, float(lo), float(hi), float(dw),
-                                       gamma_up if up else gamma_down, sigma, seeds[b], stream)
-            else:
-                x = _exact_pulses(x, abs(c), up, lo, hi, float(dw), code, params, nodes_up,
-                                  nodes_down, sigma, seeds[b], stream)
-            weights[i, j] = np.float32(x) - w_ref[i, j]
-            if x <= lo or x >= hi:
-                saturated[i, b] += 1
+            n = _queue(i, j, c, n, weights, w_ref, dw_up, dw_down, b_min, b_max, columns,
+                       counts, values)
+        _pulse_block(n, columns, counts, values, out, linear, gamma_up, gamma_down, code,
+                     params, nodes_up, nodes_down, sigma, seeds[b], np.uint64(i * cols))
+        saturated[i, b] += _store_block(i, n, columns, values, out, weights, w_ref)
 
 
 def _counts_rows(weights, *args):
-    for i in prange(weights.shape[0]):
-        _counts_row(i, weights, *args)
+    rows, cols = weights.shape
+    chunks = min(rows, ROW_CHUNKS)
+    for chunk in prange(chunks):
+        scratch = _scratch(cols)
+        for i in range(chunk * rows // chunks, (chunk + 1) * rows // chunks):
+            _counts_row(i, weights, *args, scratch)
 
 
 _counts_serial, _counts_parallel = twins(_counts_rows)
