@@ -243,11 +243,13 @@ def _digitize(y, bound, step, absmax, out):
 
 @jit
 def _read_vector(W, x, row_scale, levels, var_out, var_dev, seed, bound, manage, adc_factor,
-                 out):
+                 y, out):
     """All the steps of :func:`read` for one input vector (a matvec), in one compiled call.
 
     The same steps, variates and results as a one-column :func:`read`, with loops that
-    vectorise over rows; ``x``, ``out`` and the returned ``y`` are 1-D.
+    vectorise over rows; ``x``, ``y`` (the analog outputs, written) and ``out`` are 1-D.
+    ``y`` is the caller's, because returning a new array costs a call more than the
+    compiled steps take for a 512-vector (numba unpickles the array type to box it).
     """
     n = x.shape[0]
     absmax = 0.0
@@ -269,7 +271,7 @@ def _read_vector(W, x, row_scale, levels, var_out, var_dev, seed, bound, manage,
         v = float(xn[i])
         sumsq += v * v
         activity += abs(v)
-    y = np.dot(W, xn)
+    np.dot(W, xn, y)
     m = y.shape[0]
     colmax = np.float32(0.0)
     if var_out > 0.0 or var_dev > 0.0:
@@ -289,7 +291,7 @@ def _read_vector(W, x, row_scale, levels, var_out, var_dev, seed, bound, manage,
             if step > 0:
                 v = np.float32(np.rint(v / step)) * step
             out[i] += float(v) * absmax
-    return manage and colmax > bound, clipped, activity, y
+    return manage and colmax > bound, clipped, activity
 
 
 def read_constants(periphery, read_noise):
@@ -315,10 +317,11 @@ def read(W, X, row_scale, constants, generator, out):
     levels, var_out, var_dev, bound, manage, adc_factor = constants
     seed = np.uint64(generator.bit_generator.random_raw() if var_out or var_dev else 0)
     if X.shape[1] == 1:
-        retry, clipped, activity, y = _read_vector(W, X[:, 0], row_scale, levels, var_out,
-                                                   var_dev, seed, bound, manage, adc_factor,
-                                                   out[:, 0])
-        return retry, clipped, activity, y[:, None]
+        y = np.empty((W.shape[0], 1), dtype=np.float32)
+        retry, clipped, activity = _read_vector(W, X[:, 0], row_scale, levels, var_out,
+                                                var_dev, seed, bound, manage, adc_factor,
+                                                y[:, 0], out[:, 0])
+        return retry, clipped, activity, y
     xn, absmax, sumsq, activity = encode(X, row_scale, levels)
     y = W @ xn
     if var_out or var_dev:
