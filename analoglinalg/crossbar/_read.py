@@ -201,6 +201,7 @@ _add_noise_serial, _add_noise_parallel = twins(_add_noise_rows)
 
 @jit
 def _column_maxima(y, colmax):
+    """``colmax[j]`` rises to ``max_i |y[i, j]|``."""
     for i in range(y.shape[0]):
         for j in range(y.shape[1]):
             a = abs(y[i, j])
@@ -209,8 +210,8 @@ def _column_maxima(y, colmax):
 
 @jit
 def _add_vector_noise(y, sd, seed):
-    """:func:`_add_noise` for one column (a kernel of its own: inlined into
-    :func:`_read_vector`, its first loop did not vectorise)."""
+    """:func:`_add_noise_rows` for one column, whose inner loops would hold one element (a
+    kernel of its own: inlined into :func:`_read_vector`, its first loop did not vectorise)."""
     pending = np.empty(y.shape[0], dtype=np.bool_)
     for i in range(y.shape[0]):
         variate, accept = _rectangle_attempt(seed, np.uint64(i))
